@@ -1,0 +1,64 @@
+"""What an API surface is made of, for the shared edge to serve it: a contract (by id), an error shape,
+and one handler per operationId. A provider adds its backend (state and rules, no HTTP); the control
+plane is an API without one."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from mockserver.errors import ErrorShape
+
+if TYPE_CHECKING:
+    from mockserver.runtime import Runtime
+    from mockserver.tenancy import Environment, Tenant
+
+
+@dataclass
+class Call:
+    """One validated request, as a handler sees it."""
+
+    runtime: "Runtime"
+    tenant: "Tenant | None"  # None only for operations the contract leaves unsecured
+    backend: Any  # this provider's backend for the tenant; None for the control plane
+    params: dict[str, Any]  # path parameters, validated
+    query: dict[str, Any]  # query parameters, validated
+    body: Any  # the parsed JSON body, validated; None when the operation takes none
+    token: str | None
+
+
+Reply = tuple[int, Any]
+Handler = Callable[[Call], Reply]
+
+
+class Backend(Protocol):
+    """One tenant's state for one provider: the entities and the rules that move them."""
+
+    def dump(self) -> dict[str, list[dict[str, Any]]]: ...
+    def get_entity(self, collection: str, entity_id: str) -> dict[str, Any] | None: ...
+    def put_entity(self, collection: str, entity_id: str, fields: dict[str, Any],
+                   check: Callable[[dict[str, Any]], list[str]]) -> dict[str, Any]: ...
+
+
+class EntityRejected(Exception):
+    """A control-plane PUT whose fields do not make a valid entity."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+@dataclass(frozen=True)
+class Api:
+    id: str  # also the contract's folder under contracts/
+    prefix: str  # where it is mounted
+    errors: ErrorShape
+    handlers: Mapping[str, Handler]
+
+
+@dataclass(frozen=True)
+class Provider(Api):
+    # Builds a tenant's backend, from the provider's fixtures (None: start empty).
+    backend: Callable[["Environment", dict[str, Any] | None], Backend] = field(kw_only=True)
+    # collection name -> the contract schema its entities are checked against (a "#/components/..." ref)
+    collections: Mapping[str, str] = field(kw_only=True)
+    title: str = field(kw_only=True)

@@ -1,0 +1,35 @@
+"""`create_app(settings)`: one isolated app (its own tenants, contracts, counters) per call."""
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+
+from mockserver import openapi
+from mockserver.control import CONTROL
+from mockserver.edge import ApiEndpoint, json_response
+from mockserver.providers import discover
+from mockserver.runtime import Runtime
+from mockserver.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    runtime = Runtime(settings, discover(), CONTROL)
+    combined = openapi.encode(openapi.combined_document(runtime.apis, runtime.contracts))
+
+    async def combined_openapi(request: Request) -> Response:
+        return Response(combined, media_type="application/json")
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return json_response(404, {"error": "not_found",
+                                   "message": f"No route for {request.url.path}: providers live under "
+                                              + ", ".join(api.prefix for api in runtime.providers.values())})
+
+    routes = [Route("/openapi.json", combined_openapi, methods=["GET"])]
+    for api in runtime.apis:
+        document = openapi.encode(openapi.api_document(api, runtime.contracts[api.id]))
+        routes.append(Mount(api.prefix, app=ApiEndpoint(api, runtime, document)))
+    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+    app.state.runtime = runtime
+    return app

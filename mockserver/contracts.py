@@ -1,0 +1,215 @@
+"""Contracts: one OpenAPI 3.1 document per API under `contracts/<id>/openapi.json`, transcribed from the
+seeds. Loaded and compiled once; they drive routing (an operation exists because its contract says so),
+request validation and response validation."""
+
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from mockserver.errors import Problem
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$", re.ASCII)
+
+FORMATS = FormatChecker(formats=())
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _RFC3339.match(value):
+        return False
+    datetime.fromisoformat(value.upper().replace("Z", "+00:00"))  # rejects month 13, hour 25, ...
+    return True
+
+
+@FORMATS.checks("uuid", raises=ValueError)
+def _is_uuid(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    return len(value) == 36 and str(uuid.UUID(value)) == value.lower()
+
+
+class Schema:
+    """One compiled JSON Schema, able to say yes/no quickly and, on no, why."""
+
+    def __init__(self, schema: dict[str, Any], registry: Registry, base: str) -> None:
+        self._validator = Draft202012Validator(_absolutize(schema, base), registry=registry,
+                                               format_checker=FORMATS)
+        self.source = schema
+
+    def is_valid(self, instance: Any) -> bool:
+        return self._validator.is_valid(instance)
+
+    def problems(self, instance: Any, prefix: str = "") -> list[Problem]:
+        found = []
+        for error in sorted(self._validator.iter_errors(instance), key=lambda e: list(e.path)):
+            path = [prefix] if prefix else []
+            path += [str(part) for part in error.path]
+            if error.validator == "required":
+                missing = set(error.validator_value) - set(error.instance)
+                for name in sorted(missing):
+                    found.append(Problem(".".join(path + [name]), "is required", required=True))
+                continue
+            found.append(Problem(".".join(path), error.message[:300]))
+        return found
+
+
+def _absolute(ref: str, base: str) -> str:
+    return f"{base}{ref}" if ref.startswith("#") else ref
+
+
+def _absolutize(node: Any, base: str) -> Any:
+    """Local references ("#/components/...") point into the contract document, wherever the schema is
+    compiled from."""
+    if isinstance(node, dict):
+        return {key: _absolute(value, base) if key == "$ref" and isinstance(value, str) else _absolutize(value, base)
+                for key, value in node.items()}
+    if isinstance(node, list):
+        return [_absolutize(item, base) for item in node]
+    return node
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    location: str  # "path" or "query"
+    required: bool
+    schema: Schema
+
+    def coerce(self, raw: str) -> Any:
+        """Query and path values arrive as text; a parameter typed as a number or boolean is converted
+        where the text allows, and otherwise left as text for the schema to refuse."""
+        kind = self.schema.source.get("type")
+        try:
+            if kind == "integer" and re.fullmatch(r"-?\d{1,18}", raw):
+                return int(raw)
+            if kind == "number":
+                return float(raw)
+        except ValueError:
+            return raw
+        if kind == "boolean" and raw in ("true", "false"):
+            return raw == "true"
+        return raw
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str  # upper case
+    path: str  # the template, e.g. /v1/admin/campaigns/{id}/send
+    pattern: re.Pattern[str]
+    parameters: tuple[Parameter, ...]
+    body: Schema | None
+    body_required: bool
+    responses: dict[int, Schema | None]
+    secured: bool
+
+
+@dataclass(frozen=True)
+class Match:
+    operation: Operation
+    path_params: dict[str, str]
+
+
+class Contract:
+    def __init__(self, api_id: str, document: dict[str, Any]) -> None:
+        self.api_id = api_id
+        self.document = document
+        self.base = f"urn:mockserver:{api_id}"
+        registry = Registry().with_resource(self.base, Resource(document, DRAFT202012))
+        self._registry = registry
+        secured_by_default = bool(document.get("security"))
+        operations = []
+        for path, item in document.get("paths", {}).items():
+            for method in HTTP_METHODS:
+                if method in item:
+                    operations.append(self._operation(path, method, item[method], secured_by_default,
+                                                      item.get("parameters", [])))
+        self.operations = tuple(operations)
+        self.by_id = {op.operation_id: op for op in operations}
+        self.error_schema = self.schema(document["x-error-schema"])
+        # Templates without parameters win over ones with (/campaigns/export before /campaigns/{id}).
+        self._routes = sorted(operations, key=lambda op: (op.path.count("{"), op.path))
+
+    def schema(self, schema: dict[str, Any] | str) -> Schema:
+        if isinstance(schema, str):
+            schema = {"$ref": schema}
+        return Schema(schema, self._registry, self.base)
+
+    def _resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            node = self._registry.resolver(self.base).lookup(_absolute(node["$ref"], self.base)).contents
+        return node
+
+    def _operation(self, path: str, method: str, spec: dict[str, Any], secured_by_default: bool,
+                   shared_parameters: list[dict[str, Any]]) -> Operation:
+        parameters = []
+        for raw in [*shared_parameters, *spec.get("parameters", [])]:
+            param = self._resolve(raw)
+            if param["in"] in ("path", "query"):
+                parameters.append(Parameter(param["name"], param["in"], bool(param.get("required")),
+                                            self.schema(param.get("schema", {}))))
+        body, body_required = None, False
+        if "requestBody" in spec:
+            request_body = self._resolve(spec["requestBody"])
+            body = self.schema(request_body["content"]["application/json"]["schema"])
+            body_required = bool(request_body.get("required"))
+        responses: dict[int, Schema | None] = {}
+        for status, raw in spec.get("responses", {}).items():
+            response = self._resolve(raw)
+            content = response.get("content", {}).get("application/json")
+            responses[int(status)] = self.schema(content["schema"]) if content else None
+        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
+        return Operation(
+            operation_id=spec["operationId"], method=method.upper(), path=path,
+            pattern=re.compile(f"^{regex}$"), parameters=tuple(parameters), body=body,
+            body_required=body_required, responses=responses,
+            secured=bool(spec["security"]) if "security" in spec else secured_by_default)
+
+    def match(self, method: str, path: str) -> Match | list[str]:
+        """The operation for this request, or the methods the path allows (empty: no such path)."""
+        allowed = []
+        for op in self._routes:
+            found = op.pattern.match(path)
+            if found is None:
+                continue
+            if op.method == method:
+                return Match(op, found.groupdict())
+            allowed.append(op.method)
+        if method == "HEAD" and "GET" in allowed:
+            return self.match("GET", path)
+        return allowed
+
+
+@cache
+def _read(path: Path, mtime: float) -> bytes:
+    return path.read_bytes()
+
+
+def load(contracts_dir: Path, api_id: str) -> Contract:
+    path = contracts_dir / api_id / "openapi.json"
+    return Contract(api_id, orjson.loads(_read(path, path.stat().st_mtime)))
+
+
+def check_handlers(contract: Contract, handlers: Iterable[str]) -> None:
+    """Every operation of the contract has a handler and every handler an operation: the contract and
+    the code cannot drift apart silently."""
+    declared, implemented = set(contract.by_id), set(handlers)
+    if declared != implemented:
+        raise RuntimeError(f"{contract.api_id}: contract and handlers disagree: "
+                           f"without handler {sorted(declared - implemented)}, "
+                           f"without contract {sorted(implemented - declared)}")

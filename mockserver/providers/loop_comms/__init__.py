@@ -1,0 +1,17 @@
+"""Loop Health comms: admin campaigns (create, send, cancel, history). Read top to bottom: rules.py
+(states, transitions, assumptions), models.py (state), routes.py (operations), errors.py."""
+
+from mockserver.api import Provider
+from mockserver.providers.loop_comms.errors import ERRORS
+from mockserver.providers.loop_comms.models import CommsBackend
+from mockserver.providers.loop_comms.routes import HANDLERS
+
+PROVIDER = Provider(
+    id="loop-comms",
+    prefix="/loop-comms",
+    title="Loop Health comms",
+    errors=ERRORS,
+    handlers=HANDLERS,
+    backend=CommsBackend,
+    collections={"campaigns": "#/components/schemas/Campaign"},
+)

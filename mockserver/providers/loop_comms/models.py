@@ -1,0 +1,156 @@
+"""loop-comms state, with no HTTP: campaigns, their sends, and the moves the rules allow. Progress is a
+function of the tenant's clock, applied whenever a campaign is read or written."""
+
+import uuid
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+from mockserver.api import EntityRejected
+from mockserver.clock import iso
+from mockserver.delivery import Delivery
+from mockserver.errors import ApiError
+from mockserver.providers.loop_comms import rules
+from mockserver.providers.loop_comms.errors import campaign_not_found, refused
+from mockserver.store import Collection, Store
+from mockserver.tenancy import Environment
+
+
+@dataclass
+class Campaign:
+    id: str
+    brand_id: str
+    name: str
+    subject: str
+    channel: str
+    template_key: str
+    segment_criteria: dict[str, Any]
+    variables: dict[str, Any]
+    status: str
+    scheduled_at: str | None
+    sent_at: str | None
+    cancelled_at: str | None
+    created_by: str
+    created_at: str
+    updated_at: str
+    sends: list["Send"] = field(default_factory=list)  # newest last; rendered by history, not here
+
+    def render(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in CAMPAIGN_FIELDS}
+
+
+@dataclass
+class Send:
+    id: str
+    campaign_id: str
+    brand_id: str
+    status: str
+    total_recipients: int
+    sent: int
+    failed: int
+    started_at: str | None
+    completed_at: str | None
+    created_by: str
+    created_at: str
+    delivery: Delivery | None = None  # None for sends that came from fixtures: they stay as recorded
+
+    def render(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in SEND_FIELDS}
+
+    def settle(self, now: datetime) -> datetime | None:
+        """Bring the counts up to `now`; the completion time once every recipient is handled."""
+        if self.delivery is None or self.status != rules.SEND_SENDING:
+            return None
+        progress = self.delivery.progress(now)
+        self.sent, self.failed = progress.delivered, progress.failed
+        if progress.finished_at is not None:
+            self.status, self.completed_at = rules.SEND_COMPLETED, iso(progress.finished_at)
+        return progress.finished_at
+
+
+CAMPAIGN_FIELDS = tuple(f.name for f in fields(Campaign) if f.name != "sends")
+SEND_FIELDS = tuple(f.name for f in fields(Send) if f.name != "delivery")
+
+
+class CommsBackend(Store):
+    def __init__(self, env: Environment, fixtures: dict[str, Any] | None) -> None:
+        self.env = env
+        self.campaigns: Collection[Campaign] = Collection(self._build_campaign, Campaign.render, self._settle)
+        self.collections = {"campaigns": self.campaigns}
+        self.load(fixtures)
+        for fields_ in (fixtures or {}).get("sends", []):
+            campaign = self.campaigns.entities.get(fields_["campaign_id"])
+            if campaign is not None:
+                campaign.sends.append(Send(**{name: fields_[name] for name in SEND_FIELDS}))
+
+    def _now(self) -> datetime:
+        return self.env.clock.now()
+
+    def _new_id(self) -> str:
+        return str(uuid.UUID(int=self.env.random.getrandbits(128), version=4))
+
+    def _build_campaign(self, campaign_id: str, given: dict[str, Any]) -> Campaign:
+        """A campaign from loose fields (fixtures, control plane), missing ones defaulted."""
+        now = iso(self._now())
+        status = given.get("status", rules.DRAFT)
+        if status not in rules.CAMPAIGN.statuses:
+            raise EntityRejected([f"status must be one of {list(rules.CAMPAIGN.statuses)}"])
+        defaults = {"brand_id": "brand_mock", "name": f"Campaign {campaign_id}", "subject": "Hello",
+                    "channel": "email", "template_key": "default", "segment_criteria": {}, "variables": {},
+                    "status": status, "scheduled_at": None, "sent_at": None, "cancelled_at": None,
+                    "created_by": rules.CREATED_BY, "created_at": now, "updated_at": now}
+        values = {name: given.get(name, defaults[name]) for name in CAMPAIGN_FIELDS if name != "id"}
+        return Campaign(id=campaign_id, **values)
+
+    def _settle(self, campaign: Campaign) -> None:
+        if campaign.status != rules.SENDING or not campaign.sends:
+            return
+        finished = campaign.sends[-1].settle(self._now())
+        if finished is not None:
+            campaign.status = rules.CAMPAIGN.target("finish", campaign.status)
+            campaign.sent_at = campaign.updated_at = iso(finished)
+
+    def campaign(self, campaign_id: str) -> Campaign:
+        campaign = self.campaigns.get(campaign_id)
+        if campaign is None:
+            raise campaign_not_found(campaign_id)
+        return campaign
+
+    def create(self, body: dict[str, Any]) -> Campaign:
+        # Only the documented create fields: anything else a client sends is ignored, never stored.
+        given = {name: body[name] for name in rules.CREATE_FIELDS if name in body}
+        campaign = self._build_campaign(self._new_id(), given)
+        return self.campaigns.add(campaign.id, campaign)
+
+    def send(self, campaign_id: str, recipients: list[dict[str, str]]) -> Send:
+        campaign = self.campaign(campaign_id)
+        target = rules.CAMPAIGN.target("send", campaign.status)
+        if target is None:
+            raise _send_refusal(campaign.status)
+        now = self._now()
+        outcomes = [rules.deliverable(campaign.channel, r["recipient"]) for r in recipients]
+        send = Send(id=self._new_id(), campaign_id=campaign.id, brand_id=campaign.brand_id,
+                    status=rules.SEND_SENDING, total_recipients=len(recipients), sent=0, failed=0,
+                    started_at=iso(now), completed_at=None, created_by=rules.CREATED_BY, created_at=iso(now),
+                    delivery=Delivery.start(now, self.env.settings.delivery_rate, outcomes))
+        campaign.sends.append(send)
+        campaign.status, campaign.updated_at = target, iso(now)
+        self._settle(campaign)  # an empty send is complete at once
+        return send
+
+    def cancel(self, campaign_id: str) -> Campaign:
+        campaign = self.campaign(campaign_id)
+        target = rules.CAMPAIGN.target("cancel", campaign.status)
+        if target is None:
+            raise refused(rules.CANCEL_REFUSED, campaign.status)
+        campaign.status = target
+        campaign.cancelled_at = campaign.updated_at = iso(self._now())
+        return campaign
+
+    def history(self, campaign_id: str) -> list[Send]:
+        campaign = self.campaigns.get(campaign_id)
+        return [] if campaign is None else list(campaign.sends)
+
+
+def _send_refusal(status: str) -> ApiError:
+    return refused(rules.SEND_REFUSED_CANCELLED if status == rules.CANCELLED else rules.SEND_REFUSED, status)

@@ -1,0 +1,51 @@
+"""Every rule of loop-comms in one place: statuses, transitions, refusals, and each value the seeds do not
+give (marked ASSUMPTION, listed with its reason in docs/loop-comms.md)."""
+
+import re
+
+from mockserver.statemachine import StateMachine
+
+# ASSUMPTION: the comms docs give `status` as a plain string; this enum is the one the same platform's
+# messaging service documents (seed 004).
+DRAFT, SCHEDULED, SENDING, SENT, CANCELLED = "draft", "scheduled", "sending", "sent", "cancelled"
+
+CAMPAIGN = StateMachine(
+    statuses=(DRAFT, SCHEDULED, SENDING, SENT, CANCELLED),
+    transitions={
+        "send": {DRAFT: SENDING, SCHEDULED: SENDING},  # seed 002; "already sent" otherwise
+        "cancel": {DRAFT: CANCELLED, SCHEDULED: CANCELLED},  # a Loop tool page: cancel only before sending
+        "finish": {SENDING: SENT},  # by the clock, when the send has handled every recipient
+    },
+)
+
+# The create body's fields (comms reference); a new campaign is always a draft.
+CREATE_FIELDS = ("brand_id", "name", "subject", "template_key", "channel", "segment_criteria", "variables")
+
+# Refusals: (status, error code, message). Seed 002 documents 409 "Campaign already sent".
+# ASSUMPTION: the error codes are the platform catalogue's (409 `conflict`); seed 000 documents no 409
+# for cancel, the catalogue's conflict is the nearest documented answer.
+SEND_REFUSED = (409, "conflict", "Campaign already sent")
+SEND_REFUSED_CANCELLED = (409, "conflict", "Campaign is cancelled")
+CANCEL_REFUSED = (409, "conflict", "Campaign cannot be cancelled once it is {status}")
+
+# ASSUMPTION: send statuses are not documented: a send is `sending` until every recipient is handled,
+# then `completed`.
+SEND_SENDING, SEND_COMPLETED = "sending", "completed"
+
+# ASSUMPTION: a campaign's channel decides which recipients can be delivered; the platform's one-off
+# message API lists email | sms | push | in_app. Others (push, in_app, anything else) always deliver.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+ADDRESS_RULES = {"email": _EMAIL, "sms": _E164}
+
+
+def deliverable(channel: str, recipient: str) -> bool:
+    rule = ADDRESS_RULES.get(channel)
+    return rule is None or bool(rule.match(recipient))
+
+
+# ASSUMPTION: who the platform records as creator is not visible to a mock; every entity says this.
+CREATED_BY = "usr_mockserver"
+
+# ASSUMPTION: history of an unknown campaign is an empty list (the reference documents no 404 there).
+# ASSUMPTION: new campaign ids are UUIDs (the docs say only "string").

@@ -1,0 +1,50 @@
+"""Everything one app instance holds at run time, built once by `create_app`: no module-level state, so
+tests can build as many isolated apps as they like."""
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mockserver import contracts
+from mockserver.api import Api, Provider
+from mockserver.contracts import Contract
+from mockserver.settings import Settings
+from mockserver.tenancy import Tenants
+
+log = logging.getLogger("mockserver")
+
+
+@dataclass
+class Violations:
+    """Responses that broke their contract: bugs in the mock, counted per operation."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def record(self, api_id: str, operation_id: str, status: int, reasons: list[str]) -> None:
+        self.counts[f"{api_id}.{operation_id}"] += 1
+        log.error("contract violation: %s %s answered %s: %s", api_id, operation_id, status, "; ".join(reasons))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _read_fixtures(folder: Path | None, providers: dict[str, Provider]) -> dict[str, bytes]:
+    if folder is None:
+        return {}
+    return {pid: (folder / f"{pid}.json").read_bytes() for pid in providers if (folder / f"{pid}.json").is_file()}
+
+
+class Runtime:
+    def __init__(self, settings: Settings, providers: list[Provider], control: Api) -> None:
+        self.settings = settings
+        self.providers = {p.id: p for p in providers}
+        self.apis: list[Api] = [*providers, control]
+        self.contracts: dict[str, Contract] = {}
+        for api in self.apis:
+            contract = contracts.load(settings.contracts_dir, api.id)
+            contracts.check_handlers(contract, api.handlers)
+            self.contracts[api.id] = contract
+        self.tenants = Tenants(settings, self.providers, _read_fixtures(settings.fixtures_dir, self.providers))
+        self.violations = Violations()

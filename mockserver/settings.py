@@ -1,0 +1,40 @@
+"""Everything a user can tune, in one immutable value; the CLI and tests both build one of these."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mockserver import resources
+
+ONE_MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # Empty means: any non-empty bearer token is accepted (and names its own tenant).
+    tokens: tuple[str, ...] = ()
+    # None means: tenants start empty.
+    fixtures_dir: Path | None = field(default_factory=resources.fixtures_dir)
+    contracts_dir: Path = field(default_factory=resources.contracts_dir)
+    # Strict: a response that breaks its contract is replaced by a 500 contract_violation.
+    strict: bool = False
+    log_level: str = "info"
+    # Seeds every tenant's random choices (ids, delivery outcomes) so runs repeat byte for byte.
+    seed: int | None = None
+    max_body_bytes: int = ONE_MIB
+    # Recipients a second, for every provider that delivers at a rate.
+    delivery_rate: float = 100.0
+    # How long a new BSG campaign waits in moderation.
+    bsg_moderation_seconds: float = 60.0
+    # Journal entries kept per tenant (a ring: the oldest go first).
+    journal_size: int = 10_000
+    # Tenants kept at once; the least recently used one is evicted past this.
+    max_tenants: int = 1_000
+
+    def accepts(self, token: str) -> bool:
+        """With --token, exactly those tokens. Otherwise any non-empty token, except one that calls itself
+        invalid: a client (or schemathesis's ignored_auth probe) can provoke the 401 path on purpose."""
+        if self.tokens:
+            return token in self.tokens
+        return bool(token) and "invalid" not in token.lower()

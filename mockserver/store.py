@@ -1,0 +1,71 @@
+"""Where a backend keeps its entities: one `Collection` per collection name, each knowing how to build an
+entity from loose fields (fixtures, control-plane PUT), render it as the provider does, and bring it up to
+the clock before anyone sees it. `Store` gives every backend the control plane's view (dump, get, put)
+without a copy per provider."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from mockserver.api import EntityRejected
+
+T = TypeVar("T")
+Check = Callable[[dict[str, Any]], list[str]]
+
+
+@dataclass
+class Collection(Generic[T]):
+    build: Callable[[str, dict[str, Any]], T]  # raises EntityRejected for fields it cannot use
+    render: Callable[[T], dict[str, Any]]
+    settle: Callable[[T], None] = lambda entity: None  # progress by the tenant's clock
+    entities: dict[str, T] = field(default_factory=dict)
+
+    def get(self, entity_id: str) -> T | None:
+        entity = self.entities.get(entity_id)
+        if entity is not None:
+            self.settle(entity)
+        return entity
+
+    def __iter__(self) -> Iterator[T]:
+        for entity in self.entities.values():
+            self.settle(entity)
+            yield entity
+
+    def add(self, entity_id: str, entity: T) -> T:
+        self.entities[entity_id] = entity
+        return entity
+
+
+class Store:
+    """The control plane's view of one backend; a backend names its collections in `self.collections`."""
+
+    collections: dict[str, Collection[Any]]
+
+    def load(self, fixtures: dict[str, Any] | None) -> None:
+        for name, collection in self.collections.items():
+            for fields in (fixtures or {}).get(name, []):
+                entity_id = str(fields["id"])
+                collection.add(entity_id, collection.build(entity_id, fields))
+
+    def dump(self) -> dict[str, list[dict[str, Any]]]:
+        return {name: [c.render(e) for e in c] for name, c in self.collections.items()}
+
+    def get_entity(self, collection: str, entity_id: str) -> dict[str, Any] | None:
+        chosen = self.collections[collection]
+        entity = chosen.get(entity_id)
+        return None if entity is None else chosen.render(entity)
+
+    def put_entity(self, collection: str, entity_id: str, fields: dict[str, Any], check: Check) -> dict[str, Any]:
+        """Create or replace; nothing is stored unless the rendered entity passes `check` (its contract)."""
+        chosen = self.collections[collection]
+        try:
+            entity = chosen.build(entity_id, fields)
+            rendered = chosen.render(entity)
+        except (KeyError, TypeError, ValueError) as error:
+            raise EntityRejected([f"unusable fields: {error}"]) from None
+        reasons = check(rendered)
+        if reasons:
+            raise EntityRejected(reasons)
+        chosen.add(entity_id, entity)
+        chosen.settle(entity)
+        return chosen.render(entity)

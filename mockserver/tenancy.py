@@ -1,0 +1,79 @@
+"""The token is the tenant: each distinct bearer token owns its own clock, random stream, backends (and,
+later, journal and faults). A new tenant starts from the fixtures. Tenants are bounded: past
+`max_tenants` the least recently used one is forgotten, so a client inventing tokens cannot exhaust
+memory."""
+
+import hashlib
+import random
+
+import orjson
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.api import Backend, Provider
+from mockserver.clock import Clock
+from mockserver.settings import Settings
+
+
+@dataclass
+class Environment:
+    """What a backend may use besides its own entities."""
+
+    clock: Clock
+    random: random.Random
+    settings: Settings
+
+
+class Tenant:
+    def __init__(self, token: str, settings: Settings, providers: dict[str, Provider],
+                 fixtures: dict[str, bytes]) -> None:
+        self.token = token
+        self._settings = settings
+        self._providers = providers
+        self._fixtures = fixtures
+        self.clock = Clock()
+        self.backends: dict[str, Backend] = {}
+        self.reset(with_fixtures=True)
+
+    def _random(self) -> random.Random:
+        if self._settings.seed is None:
+            return random.Random()
+        digest = hashlib.sha256(f"{self._settings.seed}:{self.token}".encode()).digest()
+        return random.Random(int.from_bytes(digest[:8], "big"))
+
+    def _fixture(self, provider_id: str) -> dict[str, Any] | None:
+        # Parsed afresh for each tenant, so no backend can change another's starting point.
+        raw = self._fixtures.get(provider_id)
+        return orjson.loads(raw) if raw is not None else None
+
+    def reset(self, with_fixtures: bool = True) -> None:
+        self.clock = Clock()
+        env = Environment(self.clock, self._random(), self._settings)
+        self.backends = {
+            pid: provider.backend(env, self._fixture(pid) if with_fixtures else None)
+            for pid, provider in self._providers.items()
+        }
+
+
+class Tenants:
+    def __init__(self, settings: Settings, providers: dict[str, Provider],
+                 fixtures: dict[str, bytes]) -> None:
+        self._settings = settings
+        self._providers = providers
+        self._fixtures = fixtures
+        self._tenants: OrderedDict[str, Tenant] = OrderedDict()
+
+    def get(self, token: str) -> Tenant:
+        tenant = self._tenants.get(token)
+        if tenant is None:
+            tenant = Tenant(token, self._settings, self._providers, self._fixtures)
+            self._tenants[token] = tenant
+            while len(self._tenants) > self._settings.max_tenants:
+                self._tenants.popitem(last=False)
+        else:
+            self._tenants.move_to_end(token)
+        return tenant
+
+    def __len__(self) -> int:
+        return len(self._tenants)
