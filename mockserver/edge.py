@@ -96,7 +96,7 @@ class ApiEndpoint:
         """Authenticate, then validate path, body and query, in the order a real server refuses them."""
         operation = match.operation
         token = bearer_token(request)
-        if operation.secured and (token is None or not self.runtime.settings.accepts(token)):
+        if operation.secured and not self.runtime.accepts(token):
             raise self.errors.unauthorized()
         params = self.path_params(operation, match.path_params)
         try:
@@ -162,6 +162,8 @@ class ApiEndpoint:
         else:
             documented = status in operation.responses
             schema = operation.responses.get(status)
+        if operation is not None:
+            self.runtime.answered[(self.api.id, operation.operation_id, status)] += 1
         if documented and (schema is None or schema.is_valid(body)):
             return status, body
         reasons = ([f"{p.field or 'body'}: {p.message}" for p in schema.problems(body)] if documented and schema

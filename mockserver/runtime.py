@@ -48,3 +48,15 @@ class Runtime:
             self.contracts[api.id] = contract
         self.tenants = Tenants(settings, self.providers, _read_fixtures(settings.fixtures_dir, self.providers))
         self.violations = Violations()
+        # Bearer tokens handed out by a provider's own login operation: accepted like --token ones.
+        self.issued_tokens: set[str] = set()
+        # (api id, operationId, status) -> how many answers: which documented outcomes were ever produced.
+        self.answered: Counter[tuple[str, str, int]] = Counter()
+
+    def accepts(self, token: str | None) -> bool:
+        return token is not None and (self.settings.accepts(token) or token in self.issued_tokens)
+
+    def issue_token(self, token: str) -> str:
+        """A provider's login hands this token out; from now on it is accepted, and names its tenant."""
+        self.issued_tokens.add(token)
+        return token

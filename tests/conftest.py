@@ -6,11 +6,7 @@ import uuid
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver import Settings, create_app
-
-
-def make_app(**overrides):
-    return create_app(Settings(strict=True, **overrides))
+from tests.support import make_app
 
 
 @pytest.fixture
