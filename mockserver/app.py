@@ -4,16 +4,26 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
+from starlette.types import Receive, Scope, Send
 
 from mockserver import openapi
 from mockserver.control import CONTROL
-from mockserver.edge import ApiEndpoint, json_response
+from mockserver.edge import RAW_SEND, ApiEndpoint, json_response
 from mockserver.providers import discover
 from mockserver.runtime import Runtime
 from mockserver.settings import Settings
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+class MockServerApp(Starlette):
+    """Starlette, keeping the server's own `send` in the scope: a fault that drops the connection needs
+    it (every middleware wraps `send` in a function of its own)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[RAW_SEND] = send
+        await super().__call__(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> MockServerApp:
     settings = settings or Settings()
     runtime = Runtime(settings, discover(), CONTROL)
     combined = openapi.encode(openapi.combined_document(runtime.apis, runtime.contracts))
@@ -30,6 +40,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     for api in runtime.apis:
         document = openapi.encode(openapi.api_document(api, runtime.contracts[api.id]))
         routes.append(Mount(api.prefix, app=ApiEndpoint(api, runtime, document)))
-    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+    app = MockServerApp(routes=routes, exception_handlers={404: not_found, 405: not_found})
     app.state.runtime = runtime
     return app

@@ -116,6 +116,7 @@ class Operation:
     body: Schema | None
     body_required: bool
     responses: dict[int, Schema | None]
+    descriptions: dict[int, str]  # the contract's words for each status ("Cancel failed", ...)
     secured: bool
 
 
@@ -169,15 +170,17 @@ class Contract:
             body = self.schema(request_body["content"]["application/json"]["schema"])
             body_required = bool(request_body.get("required"))
         responses: dict[int, Schema | None] = {}
+        descriptions: dict[int, str] = {}
         for status, raw in spec.get("responses", {}).items():
             response = self._resolve(raw)
             content = response.get("content", {}).get("application/json")
             responses[int(status)] = self.schema(content["schema"]) if content else None
+            descriptions[int(status)] = response.get("description", "")
         regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
         return Operation(
             operation_id=spec["operationId"], method=method.upper(), path=path,
             pattern=re.compile(f"^{regex}$"), parameters=tuple(parameters), body=body,
-            body_required=body_required, responses=responses,
+            body_required=body_required, responses=responses, descriptions=descriptions,
             secured=bool(spec["security"]) if "security" in spec else secured_by_default)
 
     def match(self, method: str, path: str) -> Match | list[str]:

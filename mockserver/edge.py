@@ -1,8 +1,10 @@
 """The HTTP edge shared by every API: match the request to a contract operation, authenticate, read and
-validate the body and parameters, call the handler, check the answer against the contract, render it.
-Handlers only ever see validated input; clients only ever see contract-checked output."""
+validate the body and parameters, apply any injected fault, call the handler, check the answer against
+the contract, journal it, render it. Handlers only ever see validated input; clients only ever see
+contract-checked output."""
 
-import logging
+import asyncio
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
@@ -12,14 +14,16 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from mockserver.api import Api, Call, Provider
+from mockserver.clock import iso
 from mockserver.contracts import Contract, Match, Operation
 from mockserver.errors import ApiError, Problem
+from mockserver.faults import Fault
 from mockserver.runtime import Runtime
-
-log = logging.getLogger("mockserver")
+from mockserver.tenancy import Tenant
 
 # Refusals made before a request is read (its size) are checked against the API's general error schema.
 TRANSPORT_STATUSES = frozenset({413})
+RAW_SEND = "mockserver.raw_send"  # scope key: the server's own `send`, kept by MockServerApp
 
 
 def route_path(scope: Scope) -> str:
@@ -34,6 +38,10 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
 
 class BodyTooLarge(Exception):
     pass
+
+
+class Dropped(Exception):
+    """An injected fault closed the connection: nothing is to be sent."""
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -57,6 +65,28 @@ def bearer_token(request: Request) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
+async def drop_connection(scope: Scope) -> None:
+    """Close the client's connection without an answer. uvicorn keeps the connection's transport on the
+    object whose bound method is the server's `send`; under an in-process test client there is no
+    connection, and the client sees an exception instead."""
+    transport = getattr(getattr(scope.get(RAW_SEND), "__self__", None), "transport", None)
+    if transport is None:
+        raise ConnectionAbortedError("fault: connection dropped")
+    transport.abort()
+    await asyncio.sleep(0.01)  # let the server notice the disconnect before the app returns
+    raise Dropped
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any
+    headers: dict[str, str] | None = None
+    operation: Operation | None = None
+    violations: tuple[str, ...] = ()
+    fault: Fault | None = None
+
+
 class ApiEndpoint:
     """An ASGI app serving one API under its prefix."""
 
@@ -65,49 +95,80 @@ class ApiEndpoint:
         self.runtime = runtime
         self.contract: Contract = runtime.contracts[api.id]
         self.errors = api.errors
+        self.journaled = isinstance(api, Provider)
         self._openapi = openapi_document
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         path = route_path(scope)
         if path == "/openapi.json" and request.method in ("GET", "HEAD"):
-            response = Response(self._openapi, 200, media_type="application/json")
-        else:
-            status, body, headers = await self.answer(request, path)
-            response = json_response(status, body, headers)
-        await response(scope, receive, send)
+            await Response(self._openapi, 200, media_type="application/json")(scope, receive, send)
+            return
+        token = bearer_token(request)
+        tenant = self.runtime.tenants.get(token) if self.runtime.accepts(token) else None
+        try:
+            raw = await read_body(request, self.runtime.settings.max_body_bytes)
+            answer = await self.answer(scope, request, path, raw, tenant)
+        except BodyTooLarge:
+            raw = b""
+            error = self.errors.too_large(self.runtime.settings.max_body_bytes)
+            answer = self.checked(Answer(error.status, error.body))
+        except Dropped:
+            return
+        encoded = orjson.dumps(answer.body)
+        if tenant is not None and self.journaled:
+            tenant.journal.record(
+                time=iso(tenant.clock.now()), provider=self.api.id,
+                operation_id=answer.operation.operation_id if answer.operation else None,
+                method=request.method, path=path, query=dict(request.query_params), request=raw,
+                status=answer.status, response=encoded, contract=answer.violations,
+                fault=answer.fault.id if answer.fault else None)
+        await Response(encoded, answer.status, headers=answer.headers, media_type="application/json")(
+            scope, receive, send)
 
-    async def answer(self, request: Request, path: str) -> tuple[int, Any, dict[str, str] | None]:
+    async def answer(self, scope: Scope, request: Request, path: str, raw: bytes, tenant: Tenant | None) -> Answer:
         match = self.contract.match(request.method, path)
         if not isinstance(match, Match):
             error = (self.errors.method_not_allowed(request.method, match) if match
                      else self.errors.not_found(f"No route for {request.method} {path}."))
-            return (*self.checked(None, error.status, error.body), error.headers)
-        operation = match.operation
-        headers = None
+            return self.checked(Answer(error.status, error.body, error.headers))
+        answer = Answer(0, None, operation=match.operation)
         try:
-            call = await self.prepare(request, match)
-            status, body = self.api.handlers[operation.operation_id](call)
+            call = self.prepare(request, match, raw, tenant)
+            answer.fault = self.fault_for(call, match.operation)
+            if answer.fault is not None:
+                await self.apply(scope, answer.fault, match.operation)
+            answer.status, answer.body = self.api.handlers[match.operation.operation_id](call)
         except ApiError as error:
-            status, body, headers = error.status, error.body, error.headers
-        return (*self.checked(operation, status, body), headers)
+            answer.status, answer.body, answer.headers = error.status, error.body, error.headers
+        return self.checked(answer)
 
-    async def prepare(self, request: Request, match: Match) -> Call:
+    def prepare(self, request: Request, match: Match, raw: bytes, tenant: Tenant | None) -> Call:
         """Authenticate, then validate path, body and query, in the order a real server refuses them."""
         operation = match.operation
         token = bearer_token(request)
-        if operation.secured and not self.runtime.accepts(token):
+        if operation.secured and tenant is None:
             raise self.errors.unauthorized()
         params = self.path_params(operation, match.path_params)
-        try:
-            raw = await read_body(request, self.runtime.settings.max_body_bytes)
-        except BodyTooLarge:
-            raise self.errors.too_large(self.runtime.settings.max_body_bytes) from None
         body = self.body(operation, raw)
         query = self.query(operation, request)
-        tenant = self.runtime.tenants.get(token) if operation.secured and token else None
-        backend = tenant.backends.get(self.api.id) if tenant and isinstance(self.api, Provider) else None
+        backend = tenant.backends.get(self.api.id) if tenant and self.journaled else None
         return Call(self.runtime, tenant, backend, params, query, body, token)
+
+    def fault_for(self, call: Call, operation: Operation) -> Fault | None:
+        if call.tenant is None or not self.journaled:
+            return None
+        return call.tenant.faults.take(self.api.id, operation.operation_id,
+                                       {"params": call.params, "query": call.query, "body": call.body})
+
+    async def apply(self, scope: Scope, fault: Fault, operation: Operation) -> None:
+        """Wait, drop, or answer the fault's status; a fault with only a delay lets the call through."""
+        if fault.delay_ms:
+            await asyncio.sleep(fault.delay_ms / 1000)
+        if fault.drop:
+            await drop_connection(scope)
+        if fault.status is not None:
+            raise self.errors.fault(fault.status, operation.descriptions.get(fault.status, ""))
 
     def path_params(self, operation: Operation, raw: dict[str, str]) -> dict[str, Any]:
         params = {}
@@ -154,25 +215,27 @@ class ApiEndpoint:
             raise self.errors.invalid(problems)
         return query
 
-    def checked(self, operation: Operation | None, status: int, body: Any) -> tuple[int, Any]:
+    def checked(self, answer: Answer) -> Answer:
         """The answer as it may leave: checked against the contract; in strict mode a violation is
         answered as a 500 that says what was wrong instead of the bad payload."""
+        operation, status, body = answer.operation, answer.status, answer.body
         if operation is None or status in TRANSPORT_STATUSES:
             schema, documented = self.contract.error_schema, True
         else:
+            self.runtime.answered[(self.api.id, operation.operation_id, status)] += 1
             documented = status in operation.responses
             schema = operation.responses.get(status)
-        if operation is not None:
-            self.runtime.answered[(self.api.id, operation.operation_id, status)] += 1
         if documented and (schema is None or schema.is_valid(body)):
-            return status, body
+            return answer
         reasons = ([f"{p.field or 'body'}: {p.message}" for p in schema.problems(body)] if documented and schema
                    else [f"status {status} is not documented"])
         operation_id = operation.operation_id if operation else "(no operation)"
         self.runtime.violations.record(self.api.id, operation_id, status, reasons)
-        if not self.runtime.settings.strict:
-            return status, body
-        return 500, {"error": "contract_violation",
-                     "message": f"The mock's {status} answer to {operation_id} broke its contract: this is a bug "
-                                "in mockserver, please report it.",
-                     "api": self.api.id, "operationId": operation_id, "status": status, "reasons": reasons}
+        answer.violations = tuple(reasons)
+        if self.runtime.settings.strict:
+            answer.status, answer.headers = 500, None
+            answer.body = {"error": "contract_violation",
+                           "message": f"The mock's {status} answer to {operation_id} broke its contract: this is "
+                                      "a bug in mockserver, please report it.",
+                           "api": self.api.id, "operationId": operation_id, "status": status, "reasons": reasons}
+        return answer

@@ -27,6 +27,11 @@ class Problem:
     required: bool = False  # the field is missing, as opposed to present and wrong
 
 
+# The Loop platform's error catalogue, for injected faults.
+FAULT_CODES = {400: "validation_error", 401: "invalid_token", 403: "forbidden", 404: "not_found", 409: "conflict",
+               412: "bad_state", 422: "unprocessable_entity", 429: "rate_limited", 500: "internal_error"}
+
+
 def allow_header(allowed: Iterable[str]) -> dict[str, str]:
     """RFC 9110: a 405 names the methods the resource does support."""
     return {"Allow": ", ".join(sorted(allowed))}
@@ -38,6 +43,7 @@ class ErrorShape(Protocol):
     def method_not_allowed(self, method: str, allowed: Iterable[str]) -> ApiError: ...
     def invalid(self, problems: list[Problem]) -> ApiError: ...
     def too_large(self, limit: int) -> ApiError: ...
+    def fault(self, status: int, description: str) -> ApiError: ...
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,10 @@ class CodeMessageErrors:
     def too_large(self, limit: int) -> ApiError:
         return self.error(413, "payload_too_large", f"The request body is larger than {limit} bytes.")
 
+    def fault(self, status: int, description: str) -> ApiError:
+        """An injected failure, worded as the contract describes that status ("Cancel failed", ...)."""
+        return self.error(status, FAULT_CODES.get(status, "server_error" if status >= 500 else "error"), description)
+
 
 @dataclass(frozen=True)
 class LaravelErrors:
@@ -108,3 +118,6 @@ class LaravelErrors:
 
     def too_large(self, limit: int) -> ApiError:
         return ApiError(413, {"message": f"The request body is larger than {limit} bytes."})
+
+    def fault(self, status: int, description: str) -> ApiError:
+        return ApiError(status, {"message": description})

@@ -1,5 +1,5 @@
 """The token is the tenant: each distinct bearer token owns its own clock, random stream, backends (and,
-later, journal and faults). A new tenant starts from the fixtures. Tenants are bounded: past
+journal and faults). A new tenant starts from the fixtures. Tenants are bounded: past
 `max_tenants` the least recently used one is forgotten, so a client inventing tokens cannot exhaust
 memory."""
 
@@ -13,6 +13,8 @@ from typing import Any
 
 from mockserver.api import Backend, Provider
 from mockserver.clock import Clock
+from mockserver.faults import Faults
+from mockserver.journal import Journal
 from mockserver.settings import Settings
 
 
@@ -49,6 +51,8 @@ class Tenant:
 
     def reset(self, with_fixtures: bool = True) -> None:
         self.clock = Clock()
+        self.journal = Journal(self._settings.journal_size)
+        self.faults = Faults()
         env = Environment(self.clock, self._random(), self._settings)
         self.backends = {
             pid: provider.backend(env, self._fixture(pid) if with_fixtures else None)

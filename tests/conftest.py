@@ -8,6 +8,8 @@ from starlette.testclient import TestClient
 
 from tests.support import make_app
 
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture
 def app():

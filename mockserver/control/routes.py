@@ -87,3 +87,62 @@ HANDLERS = {
     "getClock": get_clock,
     "setClock": set_clock,
 }
+
+
+def get_requests(call: Call) -> Reply:
+    q = call.query
+    entries = call.tenant.journal.select(q.get("provider"), q.get("operationId"), q.get("method"), q.get("status"))
+    return 200, {"requests": [entry.render() for entry in entries]}
+
+
+def clear_requests(call: Call) -> Reply:
+    cleared = len(call.tenant.journal)
+    call.tenant.journal.clear()
+    return 200, {"cleared": cleared}
+
+
+def add_fault(call: Call) -> Reply:
+    body = call.body
+    provider_id, operation_id = body["provider"], body["operationId"]
+    if provider_id not in call.runtime.providers:
+        raise _error(422, "invalid_fault", f"No provider {provider_id!r}.", {"providers": sorted(call.runtime.providers)})
+    operation = call.runtime.contracts[provider_id].by_id.get(operation_id)
+    if operation is None:
+        raise _error(422, "invalid_fault", f"{provider_id} has no operation {operation_id!r}.",
+                     {"operations": sorted(call.runtime.contracts[provider_id].by_id)})
+    # A fault may only answer what the operation documents as an error: its body then keeps the contract.
+    documented = sorted(status for status in operation.responses if status >= 400)
+    status = body.get("status")
+    if status is not None and status not in documented:
+        raise _error(422, "invalid_fault", f"{operation_id} does not document status {status}.",
+                     {"documented": documented})
+    if status is None and not body.get("drop") and not body.get("delay_ms"):
+        raise _error(422, "invalid_fault", "A fault needs a status, a delay_ms or drop.", {"documented": documented})
+    fault = call.tenant.faults.add(provider=provider_id, operation_id=operation_id, status=status,
+                                   delay_ms=body.get("delay_ms", 0), drop=body.get("drop", False),
+                                   times=body.get("times", 1), match=body.get("match", {}))
+    return 201, fault.render()
+
+
+def list_faults(call: Call) -> Reply:
+    return 200, {"faults": [fault.render() for fault in call.tenant.faults]}
+
+
+def clear_faults(call: Call) -> Reply:
+    return 200, {"removed": call.tenant.faults.remove()}
+
+
+def delete_fault(call: Call) -> Reply:
+    if not call.tenant.faults.remove(call.params["id"]):
+        raise _error(404, "not_found", f"No fault {call.params['id']!r}.")
+    return 200, {"removed": 1}
+
+
+HANDLERS.update({
+    "getRequests": get_requests,
+    "clearRequests": clear_requests,
+    "addFault": add_fault,
+    "listFaults": list_faults,
+    "clearFaults": clear_faults,
+    "deleteFault": delete_fault,
+})

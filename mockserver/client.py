@@ -1,0 +1,114 @@
+"""A small typed client for the control plane (/__mock), standard library only, so it works wherever
+mockserver is installed. The pytest plugin hands one to every test; it is just as usable on its own:
+
+    mock = MockClient("http://127.0.0.1:8080", token="my-tenant")
+    mock.reset()
+    mock.clock.freeze()
+    mock.fault("loop-comms", "cancelCampaign", status=500)
+"""
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+PREFIXES = {"loop-comms": "/loop-comms", "loop-messaging": "/loop-messaging", "commcom": "/commcom/api",
+            "bsg": "/bsg"}
+
+
+class MockError(Exception):
+    def __init__(self, status: int, body: Any) -> None:
+        super().__init__(f"{status}: {body}")
+        self.status = status
+        self.body = body
+
+
+@dataclass
+class Clock:
+    client: "MockClient"
+
+    def now(self) -> str:
+        return self.client.call("GET", "/clock")["now"]
+
+    def freeze(self, frozen: bool = True) -> dict[str, Any]:
+        return self.client.call("POST", "/clock", {"freeze": frozen})
+
+    def unfreeze(self) -> dict[str, Any]:
+        return self.freeze(False)
+
+    def advance(self, seconds: float) -> dict[str, Any]:
+        return self.client.call("POST", "/clock", {"advance": seconds})
+
+    def set(self, when: datetime | str) -> dict[str, Any]:
+        text = when.isoformat() if isinstance(when, datetime) else when
+        return self.client.call("POST", "/clock", {"now": text})
+
+
+class MockClient:
+    def __init__(self, base_url: str, token: str, timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.clock = Clock(self)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers a provider call of this tenant needs."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def url(self, provider: str) -> str:
+        """The base URL to give a provider's SDK in place of the real one."""
+        return self.base_url + PREFIXES[provider]
+
+    def call(self, method: str, path: str, body: Any = None, query: dict[str, Any] | None = None) -> Any:
+        url = f"{self.base_url}/__mock{path}"
+        if query:
+            url += "?" + urllib.parse.urlencode({k: v for k, v in query.items() if v is not None})
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(url, data=data, method=method,
+                                         headers={**self.headers, "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            raise MockError(error.code, json.loads(error.read() or b"null")) from None
+
+    def health(self) -> dict[str, Any]:
+        return self.call("GET", "/health")
+
+    def reset(self, fixtures: bool = True) -> dict[str, Any]:
+        return self.call("POST", "/reset", query={"fixtures": str(fixtures).lower()})
+
+    def state(self) -> dict[str, dict[str, list[dict[str, Any]]]]:
+        return self.call("GET", "/state")
+
+    def put(self, provider: str, collection: str, entity_id: str | int, fields: dict[str, Any]) -> dict[str, Any]:
+        return self.call("PUT", f"/{provider}/{collection}/{entity_id}", fields)
+
+    def get(self, provider: str, collection: str, entity_id: str | int) -> dict[str, Any]:
+        return self.call("GET", f"/{provider}/{collection}/{entity_id}")
+
+    def requests(self, provider: str | None = None, operation_id: str | None = None, method: str | None = None,
+                 status: int | None = None) -> list[dict[str, Any]]:
+        query = {"provider": provider, "operationId": operation_id, "method": method, "status": status}
+        return self.call("GET", "/requests", query=query)["requests"]
+
+    def clear_requests(self) -> int:
+        return self.call("DELETE", "/requests")["cleared"]
+
+    def fault(self, provider: str, operation_id: str, status: int | None = None, *, delay_ms: int = 0,
+              drop: bool = False, times: int | None = 1, match: dict[str, Any] | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"provider": provider, "operationId": operation_id, "delay_ms": delay_ms,
+                                "drop": drop, "times": times, "match": match or {}}
+        if status is not None:
+            body["status"] = status
+        return self.call("POST", "/faults", body)
+
+    def faults(self) -> list[dict[str, Any]]:
+        return self.call("GET", "/faults")["faults"]
+
+    def clear_faults(self) -> int:
+        return self.call("DELETE", "/faults")["removed"]

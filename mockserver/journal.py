@@ -1,0 +1,76 @@
+"""The request journal: every provider call of a tenant, newest last, in a ring so a long run cannot
+exhaust memory. Bodies are kept as the bytes that crossed the wire (cut at `BODY_LIMIT`) and decoded
+only when someone reads the journal."""
+
+import itertools
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+BODY_LIMIT = 16 * 1024  # bytes kept of each request and response body
+
+
+def _decoded(raw: bytes, size: int) -> Any:
+    if size > len(raw):
+        return {"truncated": True, "bytes": size, "head": raw.decode("utf-8", "replace")}
+    if not raw:
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    time: str  # the tenant clock's time
+    provider: str
+    operation_id: str | None  # None when no operation matched (unknown path, wrong method)
+    method: str
+    path: str
+    query: dict[str, str]
+    request: bytes
+    request_size: int
+    status: int
+    response: bytes
+    response_size: int
+    contract: tuple[str, ...]  # reasons the answer broke its contract; empty when it kept it
+    fault: str | None  # the id of the fault that answered, if one did
+
+    def render(self) -> dict[str, Any]:
+        return {"seq": self.seq, "time": self.time, "provider": self.provider, "operationId": self.operation_id,
+                "method": self.method, "path": self.path, "query": self.query,
+                "body": _decoded(self.request, self.request_size), "status": self.status,
+                "response": _decoded(self.response, self.response_size),
+                "contract": {"valid": not self.contract, "reasons": list(self.contract)}, "fault": self.fault}
+
+
+class Journal:
+    def __init__(self, size: int) -> None:
+        self._entries: deque[Entry] = deque(maxlen=size)
+        self._seq = itertools.count(1)
+
+    def record(self, **fields: Any) -> None:
+        request, response = fields["request"], fields["response"]
+        fields.update(request=request[:BODY_LIMIT], request_size=len(request),
+                      response=response[:BODY_LIMIT], response_size=len(response))
+        self._entries.append(Entry(seq=next(self._seq), **fields))
+
+    def select(self, provider: str | None = None, operation_id: str | None = None, method: str | None = None,
+               status: int | None = None) -> Iterator[Entry]:
+        for entry in self._entries:
+            if ((provider is None or entry.provider == provider)
+                    and (operation_id is None or entry.operation_id == operation_id)
+                    and (method is None or entry.method == method.upper())
+                    and (status is None or entry.status == status)):
+                yield entry
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)

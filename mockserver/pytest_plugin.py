@@ -1,0 +1,73 @@
+"""The pytest plugin consumers get by installing mockserver (entry point `pytest11`): a session-wide
+server on a free loopback port, and per test a `mockserver` handle with a fresh token, so every test is
+its own tenant (isolated, and safe in parallel under pytest-xdist: each worker runs its own server).
+
+    def test_cancel(mockserver):
+        sdk = MySdk(base_url=mockserver.url("loop-comms"), token=mockserver.token)
+        ...
+"""
+
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+
+from mockserver.app import create_app
+from mockserver.client import MockClient
+from mockserver.settings import Settings
+
+
+class RunningServer:
+    """mockserver in a background thread, serving real HTTP on 127.0.0.1."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.base_url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self) -> "RunningServer":
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("mockserver did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("mockserver_fixtures", "folder of <provider>.json fixtures for the mockserver plugin "
+                  "('none' to start empty; default: mockserver's own)", default="")
+    parser.addini("mockserver_strict", "answer a broken contract with 500 (default true)", type="bool", default=True)
+
+
+@pytest.fixture(scope="session")
+def mockserver_server(pytestconfig: pytest.Config) -> Iterator[RunningServer]:
+    fixtures = pytestconfig.getini("mockserver_fixtures")
+    overrides = {}
+    if fixtures:
+        from pathlib import Path
+
+        overrides["fixtures_dir"] = None if fixtures == "none" else Path(pytestconfig.rootpath, fixtures)
+    settings = Settings(strict=pytestconfig.getini("mockserver_strict"), **overrides)
+    with RunningServer(settings) as server:
+        yield server
+
+
+@pytest.fixture
+def mockserver(mockserver_server: RunningServer) -> MockClient:
+    """A fresh tenant on the session's server: its own campaigns, clock, journal and faults."""
+    return MockClient(mockserver_server.base_url, token=f"test-{uuid.uuid4().hex}")
