@@ -37,6 +37,16 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, int]:
                         help="make ids and random choices reproducible (MOCKSERVER_SEED)")
     parser.add_argument("--delivery-rate", type=float, default=float(_env("DELIVERY_RATE", str(defaults.delivery_rate))),
                         help="recipients delivered per second (MOCKSERVER_DELIVERY_RATE)")
+    parser.add_argument("--state-file", default=_env("STATE_FILE"),
+                        help="keep every tenant in this SQLite file, durable across restarts (MOCKSERVER_STATE_FILE); "
+                             "default: memory only")
+    parser.add_argument("--max-tenants", type=int, default=int(_env("MAX_TENANTS", str(defaults.max_tenants))),
+                        help="tenants held in memory; the least recently used is evicted past this (MOCKSERVER_MAX_TENANTS)")
+    parser.add_argument("--journal-size", type=int, default=int(_env("JOURNAL_SIZE", str(defaults.journal_size))),
+                        help="journal entries kept per tenant (MOCKSERVER_JOURNAL_SIZE)")
+    parser.add_argument("--bsg-moderation-seconds", type=float,
+                        default=float(_env("BSG_MODERATION_SECONDS", str(defaults.bsg_moderation_seconds))),
+                        help="how long a new BSG campaign stays in moderation (MOCKSERVER_BSG_MODERATION_SECONDS)")
     parser.add_argument("--workers", type=int, default=int(_env("WORKERS", "1")),
                         help="must be 1: state lives in this one process (MOCKSERVER_WORKERS)")
     parser.add_argument("--log-level", default=_env("LOG_LEVEL", defaults.log_level),
@@ -53,7 +63,9 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, int]:
             parser.error(f"--fixtures {args.fixtures}: no such folder")
     settings = Settings(host=args.host, port=args.port, tokens=tuple(t.strip() for t in tokens),
                         fixtures_dir=fixtures, strict=args.strict, log_level=args.log_level, seed=args.seed,
-                        delivery_rate=args.delivery_rate)
+                        delivery_rate=args.delivery_rate, max_tenants=args.max_tenants,
+                        journal_size=args.journal_size, bsg_moderation_seconds=args.bsg_moderation_seconds,
+                        state_file=Path(args.state_file) if args.state_file else None)
     return settings, args.workers
 
 

@@ -123,6 +123,8 @@ class ApiEndpoint:
                 method=request.method, path=path, query=dict(request.query_params), request=raw,
                 status=answer.status, response=encoded, contract=answer.violations,
                 fault=answer.fault.id if answer.fault else None)
+        if tenant is not None and answer.status < 400 and request.method not in ("GET", "HEAD"):
+            self.runtime.tenants.save(tenant)  # durable before the client hears it was done
         await Response(encoded, answer.status, headers=answer.headers, media_type="application/json")(
             scope, receive, send)
 

@@ -2,7 +2,6 @@
 query or body contain `match`) answer a documented error status, or wait first, or lose their
 connection. A faulted call never reaches its handler, so it changes no state."""
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,10 +36,11 @@ class Fault:
 class Faults:
     def __init__(self) -> None:
         self._faults: list[Fault] = []
-        self._ids = itertools.count(1)
+        self._last_id = 0  # a plain int: faults are pickled with --state-file
 
     def add(self, **fields: Any) -> Fault:
-        fault = Fault(id=f"fault_{next(self._ids)}", **fields)
+        self._last_id += 1
+        fault = Fault(id=f"fault_{self._last_id}", **fields)
         self._faults.append(fault)
         return fault
 

@@ -2,7 +2,6 @@
 exhaust memory. Bodies are kept as the bytes that crossed the wire (cut at `BODY_LIMIT`) and decoded
 only when someone reads the journal."""
 
-import itertools
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,13 +51,14 @@ class Entry:
 class Journal:
     def __init__(self, size: int) -> None:
         self._entries: deque[Entry] = deque(maxlen=size)
-        self._seq = itertools.count(1)
+        self._seq = 0  # a plain int, not itertools.count: the journal is pickled with --state-file
 
     def record(self, **fields: Any) -> None:
         request, response = fields["request"], fields["response"]
         fields.update(request=request[:BODY_LIMIT], request_size=len(request),
                       response=response[:BODY_LIMIT], response_size=len(response))
-        self._entries.append(Entry(seq=next(self._seq), **fields))
+        self._seq += 1
+        self._entries.append(Entry(seq=self._seq, **fields))
 
     def select(self, provider: str | None = None, operation_id: str | None = None, method: str | None = None,
                status: int | None = None) -> Iterator[Entry]:

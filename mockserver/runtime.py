@@ -9,6 +9,7 @@ from pathlib import Path
 from mockserver import contracts
 from mockserver.api import Api, Provider
 from mockserver.contracts import Contract
+from mockserver.persistence import StateFile
 from mockserver.settings import Settings
 from mockserver.tenancy import Tenants
 
@@ -46,10 +47,12 @@ class Runtime:
             contract = contracts.load(settings.contracts_dir, api.id)
             contracts.check_handlers(contract, api.handlers)
             self.contracts[api.id] = contract
-        self.tenants = Tenants(settings, self.providers, _read_fixtures(settings.fixtures_dir, self.providers))
+        self.state_file = StateFile(settings.state_file, settings) if settings.state_file else None
+        self.tenants = Tenants(settings, self.providers, _read_fixtures(settings.fixtures_dir, self.providers),
+                               self.state_file)
         self.violations = Violations()
         # Bearer tokens handed out by a provider's own login operation: accepted like --token ones.
-        self.issued_tokens: set[str] = set()
+        self.issued_tokens: set[str] = self.state_file.issued_tokens() if self.state_file else set()
         # (api id, operationId, status) -> how many answers: which documented outcomes were ever produced.
         self.answered: Counter[tuple[str, str, int]] = Counter()
 
@@ -58,5 +61,8 @@ class Runtime:
 
     def issue_token(self, token: str) -> str:
         """A provider's login hands this token out; from now on it is accepted, and names its tenant."""
-        self.issued_tokens.add(token)
+        if token not in self.issued_tokens:
+            self.issued_tokens.add(token)
+            if self.state_file is not None:
+                self.state_file.add_issued_token(token)
         return token

@@ -29,8 +29,11 @@ class Settings:
     bsg_moderation_seconds: float = 60.0
     # Journal entries kept per tenant (a ring: the oldest go first).
     journal_size: int = 10_000
-    # Tenants kept at once; the least recently used one is evicted past this.
+    # Tenants kept in memory at once; past this the least recently used one is evicted (forgotten, or with
+    # a state file, reloaded from it when next used).
     max_tenants: int = 1_000
+    # None: state lives in memory only. A path: every tenant is kept in this SQLite file across restarts.
+    state_file: Path | None = None
 
     def accepts(self, token: str) -> bool:
         """With --token, exactly those tokens. Otherwise any non-empty token, except one that calls itself

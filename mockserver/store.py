@@ -13,11 +13,15 @@ T = TypeVar("T")
 Check = Callable[[dict[str, Any]], list[str]]
 
 
+def no_progress(entity: object) -> None:
+    """For entities the clock does not move."""
+
+
 @dataclass
 class Collection(Generic[T]):
     build: Callable[[str, dict[str, Any]], T]  # raises EntityRejected for fields it cannot use
     render: Callable[[T], dict[str, Any]]
-    settle: Callable[[T], None] = lambda entity: None  # progress by the tenant's clock
+    settle: Callable[[T], None] = no_progress  # progress by the tenant's clock
     entities: dict[str, T] = field(default_factory=dict)
 
     def get(self, entity_id: str) -> T | None:

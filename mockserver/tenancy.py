@@ -15,6 +15,7 @@ from mockserver.api import Backend, Provider
 from mockserver.clock import Clock
 from mockserver.faults import Faults
 from mockserver.journal import Journal
+from mockserver.persistence import StateFile
 from mockserver.settings import Settings
 
 
@@ -49,6 +50,13 @@ class Tenant:
         raw = self._fixtures.get(provider_id)
         return orjson.loads(raw) if raw is not None else None
 
+    def snapshot(self) -> tuple[Any, ...]:
+        """Everything that is this tenant's state (what --state-file keeps)."""
+        return (self.clock, self.backends, self.journal, self.faults)
+
+    def restore(self, state: tuple[Any, ...]) -> None:
+        self.clock, self.backends, self.journal, self.faults = state
+
     def reset(self, with_fixtures: bool = True) -> None:
         self.clock = Clock()
         self.journal = Journal(self._settings.journal_size)
@@ -62,7 +70,8 @@ class Tenant:
 
 class Tenants:
     def __init__(self, settings: Settings, providers: dict[str, Provider],
-                 fixtures: dict[str, bytes]) -> None:
+                 fixtures: dict[str, bytes], state_file: StateFile | None = None) -> None:
+        self._state_file = state_file
         self._settings = settings
         self._providers = providers
         self._fixtures = fixtures
@@ -72,12 +81,20 @@ class Tenants:
         tenant = self._tenants.get(token)
         if tenant is None:
             tenant = Tenant(token, self._settings, self._providers, self._fixtures)
+            stored = self._state_file.load(token) if self._state_file else None
+            if stored is not None:
+                tenant.restore(stored)
             self._tenants[token] = tenant
             while len(self._tenants) > self._settings.max_tenants:
                 self._tenants.popitem(last=False)
         else:
             self._tenants.move_to_end(token)
         return tenant
+
+    def save(self, tenant: Tenant) -> None:
+        """Make the tenant's state durable (a no-op without --state-file)."""
+        if self._state_file is not None:
+            self._state_file.save(tenant.token, tenant.snapshot())
 
     def __len__(self) -> int:
         return len(self._tenants)
