@@ -24,3 +24,60 @@ def unproduced_outcomes(app, api_id: str, skip=frozenset({500})) -> set[tuple[st
     """Documented (operationId, status) pairs this app never answered with."""
     answered = {(op, status) for (api, op, status) in app.state.runtime.answered if api == api_id}
     return documented_outcomes(app, api_id, skip) - answered
+
+
+class ServerProcess:
+    """The real `mockserver` command in a child process on a free loopback port."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.args = ["--port", str(self.port), "--log-level", "warning", *args]
+        self.env = env
+        self.process = None
+
+    def start(self) -> "ServerProcess":
+        import os
+        import subprocess
+        import sys
+        import time
+
+        import httpx
+
+        self.process = subprocess.Popen([sys.executable, "-m", "mockserver", *self.args],
+                                        env={**os.environ, **(self.env or {})},
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"mockserver exited {self.process.returncode}: {self.process.stdout.read()}")
+            try:
+                if httpx.get(f"{self.base_url}/__mock/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        self.kill()
+        raise RuntimeError("mockserver did not become healthy in 20 s")
+
+    def terminate(self, timeout: float = 10) -> int:
+        import signal
+
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def __enter__(self) -> "ServerProcess":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.kill()
+        if self.process and self.process.stdout:
+            self.process.stdout.close()
