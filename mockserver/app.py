@@ -7,7 +7,6 @@ from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from mockserver import openapi
-from mockserver.control import CONTROL
 from mockserver.edge import RAW_SEND, ApiEndpoint, json_response
 from mockserver.providers import discover
 from mockserver.runtime import Runtime
@@ -25,7 +24,7 @@ class MockServerApp(Starlette):
 
 def create_app(settings: Settings | None = None) -> MockServerApp:
     settings = settings or Settings()
-    runtime = Runtime(settings, discover(), CONTROL)
+    runtime = Runtime(settings, discover())
     combined = openapi.encode(openapi.combined_document(runtime.apis, runtime.contracts))
 
     async def combined_openapi(request: Request) -> Response:

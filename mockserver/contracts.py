@@ -4,7 +4,7 @@ request validation and response validation."""
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -56,7 +56,7 @@ class Schema:
 
     def problems(self, instance: Any, prefix: str = "") -> list[Problem]:
         found = []
-        for error in sorted(self._validator.iter_errors(instance), key=lambda e: list(e.path)):
+        for error in sorted(_specific(self._validator.iter_errors(instance)), key=lambda e: list(e.path)):
             path = [prefix] if prefix else []
             path += [str(part) for part in error.path]
             if error.validator == "required":
@@ -66,6 +66,19 @@ class Schema:
                 continue
             found.append(Problem(".".join(path), error.message[:300]))
         return found
+
+
+def _specific(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
+    """Errors as a person would want them: for a oneOf/anyOf miss, the errors of the branch that came
+    closest (fewest errors), not "is not valid under any of the given schemas"."""
+    for error in errors:
+        if error.validator in ("oneOf", "anyOf") and error.context:
+            branches: dict[Any, list[ValidationError]] = {}
+            for sub in error.context:
+                branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+            yield from _specific(min(branches.values(), key=len))
+        else:
+            yield error
 
 
 def _absolute(ref: str, base: str) -> str:
@@ -176,7 +189,8 @@ class Contract:
             content = response.get("content", {}).get("application/json")
             responses[int(status)] = self.schema(content["schema"]) if content else None
             descriptions[int(status)] = response.get("description", "")
-        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
+        # An empty segment still names the operation (a schema may allow an empty id); the handler decides.
+        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]*)", re.escape(path))
         return Operation(
             operation_id=spec["operationId"], method=method.upper(), path=path,
             pattern=re.compile(f"^{regex}$"), parameters=tuple(parameters), body=body,
@@ -203,9 +217,13 @@ def _read(path: Path, mtime: float) -> bytes:
     return path.read_bytes()
 
 
-def load(contracts_dir: Path, api_id: str) -> Contract:
+def read_document(contracts_dir: Path, api_id: str) -> dict[str, Any]:
     path = contracts_dir / api_id / "openapi.json"
-    return Contract(api_id, orjson.loads(_read(path, path.stat().st_mtime)))
+    return orjson.loads(_read(path, path.stat().st_mtime))
+
+
+def load(contracts_dir: Path, api_id: str) -> Contract:
+    return Contract(api_id, read_document(contracts_dir, api_id))
 
 
 def check_handlers(contract: Contract, handlers: Iterable[str]) -> None:

@@ -188,6 +188,8 @@ class ApiEndpoint:
         if operation.body is None:
             return None
         if not raw.strip():
+            if operation.body_required:
+                raise self.errors.invalid([Problem("", "A JSON body is required.", required=True)])
             value: Any = {}
         else:
             try:

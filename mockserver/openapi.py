@@ -18,14 +18,14 @@ def api_document(api: Api, contract: Contract) -> dict[str, Any]:
     return document
 
 
-def _renamed(node: Any, prefix: str) -> Any:
+def renamed(node: Any, prefix: str) -> Any:
     """Components of all APIs share one namespace in the combined document: prefix their names."""
     if isinstance(node, dict):
         return {key: (COMPONENTS_REF + _prefixed(value[len(COMPONENTS_REF):], prefix)
-                      if isinstance(value, str) and value.startswith(COMPONENTS_REF) else _renamed(value, prefix))
+                      if isinstance(value, str) and value.startswith(COMPONENTS_REF) else renamed(value, prefix))
                 for key, value in node.items()}
     if isinstance(node, list):
-        return [_renamed(item, prefix) for item in node]
+        return [renamed(item, prefix) for item in node]
     return node
 
 
@@ -43,7 +43,7 @@ def combined_document(apis: list[Api], contracts: dict[str, Contract]) -> dict[s
         "components": {},
     }
     for api in apis:
-        document = _renamed(contracts[api.id].document, f"{api.id}_")
+        document = renamed(contracts[api.id].document, f"{api.id}_")
         security = document.get("security")
         for path, item in document.get("paths", {}).items():
             item = copy.deepcopy(item)

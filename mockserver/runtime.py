@@ -9,6 +9,7 @@ from pathlib import Path
 from mockserver import contracts
 from mockserver.api import Api, Provider
 from mockserver.contracts import Contract
+from mockserver.control import control_api
 from mockserver.persistence import StateFile
 from mockserver.settings import Settings
 from mockserver.tenancy import Tenants
@@ -38,15 +39,15 @@ def _read_fixtures(folder: Path | None, providers: dict[str, Provider]) -> dict[
 
 
 class Runtime:
-    def __init__(self, settings: Settings, providers: list[Provider], control: Api) -> None:
+    def __init__(self, settings: Settings, providers: list[Provider]) -> None:
         self.settings = settings
         self.providers = {p.id: p for p in providers}
+        self.contracts: dict[str, Contract] = {p.id: contracts.load(settings.contracts_dir, p.id) for p in providers}
+        control, self.contracts["control"] = control_api(
+            contracts.read_document(settings.contracts_dir, "control"), self.providers, self.contracts)
         self.apis: list[Api] = [*providers, control]
-        self.contracts: dict[str, Contract] = {}
         for api in self.apis:
-            contract = contracts.load(settings.contracts_dir, api.id)
-            contracts.check_handlers(contract, api.handlers)
-            self.contracts[api.id] = contract
+            contracts.check_handlers(self.contracts[api.id], api.handlers)
         self.state_file = StateFile(settings.state_file, settings) if settings.state_file else None
         self.tenants = Tenants(settings, self.providers, _read_fixtures(settings.fixtures_dir, self.providers),
                                self.state_file)

@@ -2,6 +2,7 @@
 (states, transitions, assumptions), models.py (state), routes.py (operations), errors.py."""
 
 from mockserver.api import Provider
+from mockserver.providers.loop_comms import rules
 from mockserver.providers.loop_comms.errors import ERRORS
 from mockserver.providers.loop_comms.models import CommsBackend
 from mockserver.providers.loop_comms.routes import HANDLERS
@@ -14,4 +15,5 @@ PROVIDER = Provider(
     handlers=HANDLERS,
     backend=CommsBackend,
     collections={"campaigns": "#/components/schemas/Campaign"},
+    statuses={"campaigns": rules.CAMPAIGN.statuses},
 )

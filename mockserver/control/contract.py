@@ -1,0 +1,95 @@
+"""The control plane's contract is exact about what it accepts, and what it accepts depends on the
+providers: so at start its file (`contracts/control/openapi.json`) is refined from the provider contracts.
+- `/{provider}/{collection}/{id}` becomes one path per provider collection, whose body is that entity's
+  own schema with every field optional (missing ones are defaulted) and its id typed as the entity's id;
+- a fault's body is one of the (provider, operationId, documented error statuses) that exist.
+Each generated operation gets a handler bound to its provider and collection."""
+
+import copy
+from functools import partial
+from typing import Any
+
+from mockserver.api import Handler, Provider
+from mockserver.contracts import Contract
+from mockserver.control import routes
+from mockserver.openapi import renamed
+
+ENTITY_TEMPLATE = "/{provider}/{collection}/{id}"
+
+
+def _camel(*words: str) -> str:
+    parts = [p for word in words for p in word.replace("-", "_").split("_") if p]
+    return "".join(p[:1].upper() + p[1:] for p in parts)
+
+
+def _optional_everywhere(node: Any, schemas: dict[str, Any]) -> Any:
+    """A copy in which no object requires a field, at any depth (nested objects are defaulted field by
+    field too); each referenced schema gets a loose twin `<name>Fields`, made once."""
+    if isinstance(node, list):
+        return [_optional_everywhere(item, schemas) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "required" and isinstance(value, list):
+            continue
+        if key == "$ref" and isinstance(value, str) and value.startswith("#/components/schemas/"):
+            name = value.rsplit("/", 1)[-1]
+            loose = name if name.endswith("Fields") else f"{name}Fields"
+            if loose not in schemas:
+                schemas[loose] = {}  # claimed first, so a schema that refers to itself ends here
+                schemas[loose] = _optional_everywhere(schemas[name], schemas)
+            out[key] = f"#/components/schemas/{loose}"
+        else:
+            out[key] = _optional_everywhere(value, schemas)
+    return out
+
+
+def _fields_schema(entity: dict[str, Any], statuses: tuple[str, ...] | None,
+                   schemas: dict[str, Any]) -> dict[str, Any]:
+    fields = _optional_everywhere(entity, schemas)
+    fields.get("properties", {}).pop("id", None)  # the id is the path's
+    if statuses:
+        fields.setdefault("properties", {})["status"] = {"enum": list(statuses)}
+    return fields
+
+
+def refine(document: dict[str, Any], providers: dict[str, Provider],
+           contracts: dict[str, Contract]) -> tuple[dict[str, Any], dict[str, Handler]]:
+    document = copy.deepcopy(document)
+    handlers: dict[str, Handler] = dict(routes.HANDLERS)
+    template = document["paths"].pop(ENTITY_TEMPLATE)
+    schemas = document["components"]["schemas"]
+    fault_choices: list[dict[str, Any]] = []
+    for pid, provider in providers.items():
+        provider_schemas = contracts[pid].document.get("components", {}).get("schemas", {})
+        for name, schema in provider_schemas.items():
+            schemas[f"{pid}_{name}"] = renamed(schema, f"{pid}_")
+        for collection, ref in provider.collections.items():
+            entity_name = f"{pid}_{ref.rsplit('/', 1)[-1]}"
+            entity = schemas[entity_name]
+            fields_name = f"{entity_name}Fields"
+            schemas[fields_name] = _fields_schema(entity, provider.statuses.get(collection), schemas)
+            id_schema = entity.get("properties", {}).get("id", {"type": "string"})
+            item: dict[str, Any] = {"parameters": [{"name": "id", "in": "path", "required": True,
+                                                    "schema": {**id_schema, **({"minLength": 1} if id_schema.get("type") == "string" else {})}}]}
+            for method, kind, handler in (("get", "Get", routes.get_entity), ("put", "Put", routes.put_entity)):
+                operation = copy.deepcopy(template[method])
+                operation["operationId"] = f"{kind.lower()}{_camel(pid, collection)}"
+                operation["summary"] = f"{operation['summary']}: {pid} {collection}"
+                entity_response = {"description": "The entity as its provider renders it", "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{entity_name}"}}}}
+                operation["responses"]["200"] = entity_response
+                if method == "put":
+                    operation["requestBody"] = {"required": True, "content": {"application/json": {
+                        "schema": {"$ref": f"#/components/schemas/{fields_name}"}}}}
+                item[method] = operation
+                handlers[operation["operationId"]] = partial(handler, provider_id=pid, collection=collection)
+            document["paths"][f"/{pid}/{collection}/{{id}}"] = item
+        for operation in contracts[pid].operations:
+            errors = sorted(status for status in operation.responses if status >= 400)
+            fault_choices.append({"properties": {"provider": {"const": pid},
+                                                 "operationId": {"const": operation.operation_id},
+                                                 "status": {"enum": errors}}})
+    schemas["FaultRequest"]["oneOf"] = fault_choices
+    return document, handlers
