@@ -62,6 +62,6 @@ class Provider(Api):
     # collection name -> the contract schema its entities are checked against (a "#/components/..." ref)
     collections: Mapping[str, str] = field(kw_only=True)
     title: str = field(kw_only=True)
-    # collection name -> the statuses its entities may be put in through the control plane, where the
-    # contract itself says only "string"
+    # collection name -> the statuses its entities may be put in through the control plane, for
+    # contracts that declare no `<Entity>Fields` schema of their own
     statuses: Mapping[str, tuple[str, ...]] = field(kw_only=True, default_factory=dict)

@@ -1,7 +1,9 @@
 """The control plane's contract is exact about what it accepts, and what it accepts depends on the
 providers: so at start its file (`contracts/control/openapi.json`) is refined from the provider contracts.
-- `/{provider}/{collection}/{id}` becomes one path per provider collection, whose body is that entity's
-  own schema with every field optional (missing ones are defaulted) and its id typed as the entity's id;
+- `/{provider}/{collection}/{id}` becomes one path per provider collection, whose body is what the
+  provider's contract declares as `<Entity>Fields` (what a control-plane PUT accepts: provider-side
+  constraints the documented schema does not state, such as a status enum), else the entity's own schema
+  with every field optional (missing ones are defaulted); its id is typed as the entity's id;
 - a fault's body is one of the (provider, operationId, documented error statuses) that exist.
 Each generated operation gets a handler bound to its provider and collection."""
 
@@ -45,13 +47,20 @@ def _optional_everywhere(node: Any, schemas: dict[str, Any]) -> Any:
     return out
 
 
-def _fields_schema(entity: dict[str, Any], statuses: tuple[str, ...] | None,
-                   schemas: dict[str, Any]) -> dict[str, Any]:
-    fields = _optional_everywhere(entity, schemas)
-    fields.get("properties", {}).pop("id", None)  # the id is the path's
-    if statuses:
-        fields.setdefault("properties", {})["status"] = {"enum": list(statuses)}
-    return fields
+def _fields_schema(declared: dict[str, Any] | None, entity: dict[str, Any], statuses: tuple[str, ...] | None,
+                   schemas: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The PUT body's schema and the id's: the contract's own `<Entity>Fields` if it declares one, else
+    the entity loosened at every depth (plus the provider's status list)."""
+    if declared is not None:
+        fields = copy.deepcopy(declared)
+    else:
+        fields = _optional_everywhere(entity, schemas)
+        if statuses:
+            fields.setdefault("properties", {})["status"] = {"enum": list(statuses)}
+    id_schema = fields.get("properties", {}).pop("id", None) or entity.get("properties", {}).get("id", {"type": "string"})
+    if id_schema.get("type") == "string":
+        id_schema = {"minLength": 1, **id_schema}
+    return fields, id_schema
 
 
 def refine(document: dict[str, Any], providers: dict[str, Provider],
@@ -69,10 +78,10 @@ def refine(document: dict[str, Any], providers: dict[str, Provider],
             entity_name = f"{pid}_{ref.rsplit('/', 1)[-1]}"
             entity = schemas[entity_name]
             fields_name = f"{entity_name}Fields"
-            schemas[fields_name] = _fields_schema(entity, provider.statuses.get(collection), schemas)
-            id_schema = entity.get("properties", {}).get("id", {"type": "string"})
+            schemas[fields_name], id_schema = _fields_schema(
+                schemas.get(fields_name), entity, provider.statuses.get(collection), schemas)
             item: dict[str, Any] = {"parameters": [{"name": "id", "in": "path", "required": True,
-                                                    "schema": {**id_schema, **({"minLength": 1} if id_schema.get("type") == "string" else {})}}]}
+                                                    "schema": id_schema}]}
             for method, kind, handler in (("get", "Get", routes.get_entity), ("put", "Put", routes.put_entity)):
                 operation = copy.deepcopy(template[method])
                 operation["operationId"] = f"{kind.lower()}{_camel(pid, collection)}"

@@ -2,7 +2,6 @@
 (states, transitions, assumptions), models.py (state), routes.py (operations), errors.py."""
 
 from mockserver.api import Provider
-from mockserver.providers.loop_comms import rules
 from mockserver.providers.loop_comms.errors import ERRORS
 from mockserver.providers.loop_comms.models import CommsBackend
 from mockserver.providers.loop_comms.routes import HANDLERS
@@ -15,5 +14,4 @@ PROVIDER = Provider(
     handlers=HANDLERS,
     backend=CommsBackend,
     collections={"campaigns": "#/components/schemas/Campaign"},
-    statuses={"campaigns": rules.CAMPAIGN.statuses},
 )
