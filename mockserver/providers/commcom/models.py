@@ -1,0 +1,248 @@
+"""commcom state, with no HTTP: campaigns and their sends. A live send (pending, in_progress) keeps a
+`Run` and is rendered from it at the tenant's `now`; any other send is rendered as stored. Stopping
+freezes what the run had done by then."""
+
+import copy
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from mockserver.api import EntityRejected
+from mockserver.clock import iso, parse_iso
+from mockserver.providers.commcom import progress, rules
+from mockserver.providers.commcom.errors import not_found, stop_refused
+from mockserver.store import Collection, Store
+from mockserver.tenancy import Environment
+
+
+def merged(stored: Any, given: Any) -> Any:
+    """`given` laid over `stored`: objects field by field (fields `stored` lacks are ignored), anything
+    else replaced. A single day name where a list of days belongs becomes a one-day list."""
+    if isinstance(stored, dict) and isinstance(given, dict):
+        out = dict(stored)
+        for key, value in given.items():
+            if key in stored:
+                if key == "days_of_week" and isinstance(value, str):
+                    value = [value]
+                out[key] = merged(stored[key], value)
+        return out
+    return copy.deepcopy(given)
+
+
+@dataclass
+class Campaign:
+    id: str
+    name: str
+    meta: dict[str, Any]
+    created_at: str
+    updated_at: str
+
+    def render(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "meta": copy.deepcopy(self.meta),
+                "created_at": self.created_at, "updated_at": self.updated_at}
+
+
+def _unix(moment: datetime | None) -> int:
+    return int(moment.timestamp()) if moment is not None else 0
+
+
+def _log(send_id: str, text: str, at: str) -> dict[str, str]:
+    return {"caller_id": send_id, "caller_type": rules.CALLER_TYPE, "text": text, "created_at": at}
+
+
+def _performance(step: progress.Step) -> str:
+    return json.dumps({"step": step.number, "sent": step.sent, "sent_at": _unix(step.at)}, separators=(",", ":"))
+
+
+@dataclass
+class Send:
+    id: str
+    sms_campaign_id: str
+    status: str  # as stored; for a live send, where it was when created (the run decides from then on)
+    meta: dict[str, Any]
+    next_step_timestamp: str | None
+    created_at: str
+    updated_at: str
+    logs: list[dict[str, str]]
+    run: progress.Run | None = field(default=None, repr=False)  # only while live
+
+    def view(self, now: datetime) -> dict[str, Any]:
+        """The SmsCampaignSendResource at `now`."""
+        if self.run is None:
+            return self._resource(self.status, self.meta, self.next_step_timestamp, self.updated_at, self.logs)
+        done = self.run.progress(now)
+        status = (rules.PENDING if not done.started
+                  else rules.SENT if done.finished_at is not None else rules.IN_PROGRESS)
+        meta = copy.deepcopy(self.meta)
+        meta["multistep_status"].update({
+            "current_step": len(done.steps), "total_sent": done.total,
+            "last_sent_timestamp": _unix(done.steps[-1].at) if done.steps else 0,
+            "start_timestamp": _unix(self.run.start),
+            "steps_performance": [_performance(step) for step in done.steps],
+            "status": status, "status_reason": done.reason})
+        logs = list(self.logs)
+        moments = [parse_iso(self.created_at)]
+        if done.started:
+            logs.append(_log(self.id, rules.LOG_STARTED, iso(self.run.start)))
+            moments.append(self.run.start)
+        if done.steps:
+            moments.append(done.steps[-1].at)
+        if done.finished_at is not None:
+            logs.append(_log(self.id, rules.LOG_FINISHED.format(total=done.total), iso(done.finished_at)))
+            moments.append(done.finished_at)
+        return self._resource(status, meta, iso(done.next_at), iso(max(moments)), logs)
+
+    def _resource(self, status: str, meta: dict[str, Any], next_step: str | None, updated_at: str,
+                  logs: list[dict[str, str]]) -> dict[str, Any]:
+        return {"id": self.id, "next_step_timestamp": next_step, "status": status, "meta": copy.deepcopy(meta),
+                "created_at": self.created_at, "updated_at": updated_at, "logs": copy.deepcopy(logs),
+                "sms_campaign_id": self.sms_campaign_id}
+
+    def stop(self, now: datetime) -> None:
+        """Freeze what had happened by `now`; a stopped send never sends again."""
+        current = self.view(now)
+        total = current["meta"]["multistep_status"]["total_sent"]
+        self.meta = current["meta"]
+        self.meta["multistep_status"].update({"status": rules.STOPPED, "status_reason": rules.REASON_STOPPED})
+        self.status, self.next_step_timestamp, self.run = rules.STOPPED, None, None
+        self.updated_at = iso(now)
+        self.logs = [*current["logs"], _log(self.id, rules.LOG_STOPPED.format(total=total), self.updated_at)]
+
+
+def _moment(text: Any) -> datetime:
+    """An RFC 3339 text as a UTC datetime; one too close to year 1 or 9999 to move to UTC is refused."""
+    if not isinstance(text, str):
+        raise ValueError(f"not a date-time: {text!r}")
+    try:
+        return parse_iso(text).astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"date-time out of range: {text!r}") from None
+
+
+def _start(send_type: str, meta: dict[str, Any], created_at: datetime) -> datetime:
+    data = {rules.MANUAL: meta["manual_data"], rules.MULTISTEP: meta["multistep_data"],
+            rules.PLANNER: meta["planner_data"]["multistep_data"]}[send_type]
+    given = data.get("send_datetime")
+    return created_at if given is None else _moment(given)
+
+
+def _positive(value: Any, name: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise EntityRejected([f"{name} must be a positive integer for a live send"])
+    return value
+
+
+def _steps(send_type: str, start: datetime, meta: dict[str, Any]) -> progress.Steps:
+    audience = int(meta["multistep_status"]["total_available_contacts"])
+    if send_type == rules.MANUAL:
+        data = meta["manual_data"]
+        return progress.manual(start, int(data["send_amount"]), int(data["throttle_batch_size"]))
+    if send_type == rules.MULTISTEP:
+        data = meta["multistep_data"]
+        return progress.multistep(start, _positive(data["step_size"], "multistep_data.step_size"),
+                                  _positive(data["step_delay"], "multistep_data.step_delay"),
+                                  int(data["max_sms_to_send"]), int(data["max_minutes_to_send"]), audience)
+    plan = meta["planner_data"]
+    data = plan["multistep_data"]
+    return progress.planner(start, _positive(data["step_size"], "planner_data.multistep_data.step_size"),
+                            _positive(data["step_delay"], "planner_data.multistep_data.step_delay"),
+                            int(data["max_sms_to_send"]), int(data["max_minutes_to_send"]), audience,
+                            progress.windows(plan["days_of_week"], plan["weekly_schedule"]),
+                            int(plan["daily_sms_contact_limit"]), int(plan["weekly_sms_contact_limit"]))
+
+
+class CommcomBackend(Store):
+    def __init__(self, env: Environment, fixtures: dict[str, Any] | None) -> None:
+        self.env = env
+        self.campaigns: Collection[Campaign] = Collection(self._build_campaign, Campaign.render)
+        self.sends: Collection[Send] = Collection(self._build_send, self._render_send)
+        # Campaigns first: fixture sends name their campaign.
+        self.collections = {"campaigns": self.campaigns, "sends": self.sends}
+        self.load(fixtures)
+
+    def _now(self) -> datetime:
+        return self.env.clock.now()
+
+    def _new_id(self) -> str:
+        return str(uuid.UUID(int=self.env.random.getrandbits(128), version=4))
+
+    def _render_send(self, send: Send) -> dict[str, Any]:
+        return send.view(self._now())
+
+    # --- building from loose fields (fixtures, control plane) ---
+
+    def _build_campaign(self, campaign_id: str, given: dict[str, Any]) -> Campaign:
+        now = iso(self._now())
+        return Campaign(id=campaign_id, name=str(given.get("name", f"Campaign {campaign_id[:8]}")),
+                        meta=merged(rules.default_meta(), given.get("meta", {})),
+                        created_at=given.get("created_at", now), updated_at=given.get("updated_at", now))
+
+    def _build_send(self, send_id: str, given: dict[str, Any]) -> Send:
+        campaign_id = str(given.get("sms_campaign_id") or self._new_id())
+        campaign = self.campaigns.entities.get(campaign_id)
+        template = campaign.meta if campaign is not None else rules.default_meta()
+        status = given.get("status", rules.PENDING)
+        if status not in rules.SEND.statuses:
+            raise EntityRejected([f"status must be one of {list(rules.SEND.statuses)}"])
+        given_meta = given.get("meta", {})
+        meta = merged(template, given_meta)
+        if meta["send_type"] not in rules.SEND_TYPES:
+            raise EntityRejected([f"meta.send_type must be one of {list(rules.SEND_TYPES)}"])
+        given_status = given_meta.get("multistep_status", {}) if isinstance(given_meta, dict) else {}
+        if "total_available_contacts" not in given_status:
+            meta["multistep_status"]["total_available_contacts"] = rules.DEFAULT_AUDIENCE
+        if "planner_data" not in given_status:
+            meta["multistep_status"]["planner_data"] = copy.deepcopy(meta["planner_data"])
+        if "status" not in given_status:
+            meta["multistep_status"]["status"] = status
+        created = _moment(given["created_at"]) if "created_at" in given else self._now()
+        created_at = iso(created)
+        logs = [{**_log(send_id, "", created_at), **entry} for entry in given["logs"]] if "logs" in given \
+            else [_log(send_id, rules.LOG_CREATED, created_at)]
+        send = Send(id=send_id, sms_campaign_id=campaign_id, status=status, meta=meta,
+                    next_step_timestamp=given.get("next_step_timestamp"), created_at=created_at,
+                    updated_at=given.get("updated_at", created_at), logs=logs)
+        if status in rules.LIVE:
+            start = _start(meta["send_type"], meta, created)
+            send.next_step_timestamp = None
+            send.run = progress.Run(start, partial(_steps, meta["send_type"], start, meta))
+        return send
+
+    # --- the operations ---
+
+    def campaign(self, campaign_id: str) -> Campaign:
+        # UUIDs compare case-insensitively, as the provider's database would.
+        campaign = self.campaigns.get(campaign_id) or self.campaigns.get(campaign_id.lower())
+        if campaign is None:
+            raise not_found("SmsCampaign", campaign_id)
+        return campaign
+
+    def create_campaign(self, name: str) -> Campaign:
+        campaign = self._build_campaign(self._new_id(), {"name": name})
+        return self.campaigns.add(campaign.id, campaign)
+
+    def list_campaigns(self) -> list[Campaign]:
+        return list(self.campaigns)
+
+    def update_campaign(self, campaign_id: str, body: dict[str, Any]) -> Campaign:
+        campaign = self.campaign(campaign_id)
+        campaign.name = body["name"]
+        if "meta" in body:
+            campaign.meta = merged(campaign.meta, body["meta"])
+        campaign.updated_at = iso(self._now())
+        return campaign
+
+    def stop(self, campaign_id: str, send_id: str) -> dict[str, Any]:
+        campaign = self.campaign(campaign_id)
+        send = self.sends.get(send_id) or self.sends.get(send_id.lower())
+        if send is None or send.sms_campaign_id != campaign.id:
+            raise not_found("SmsCampaignSend", send_id)
+        now = self._now()
+        status = send.view(now)["status"]
+        if rules.SEND.target("stop", status) is None:
+            raise stop_refused(status)
+        send.stop(now)
+        return send.view(now)
