@@ -4,6 +4,7 @@ environment variable; the command line wins."""
 import argparse
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -78,7 +79,9 @@ def main(argv: list[str] | None = None) -> None:
     for api in app.state.runtime.apis:
         print(f"  {api.id:<15} {base}{api.prefix}", flush=True)
     print(f"  {'openapi':<15} {base}/openapi.json", flush=True)
-    # uvicorn turns SIGINT and SIGTERM into a graceful shutdown: in-flight requests finish first.
+    # uvicorn turns SIGINT and SIGTERM into a graceful shutdown: in-flight requests finish first. Afterwards
+    # it re-raises the signal to the handler it found; for SIGTERM let that be Ctrl-C's, which ends in exit 0.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
                 timeout_graceful_shutdown=5)
     sys.exit(0)

@@ -6,7 +6,6 @@ contract-checked output."""
 import asyncio
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
 
 import orjson
 from starlette.requests import Request
@@ -177,7 +176,7 @@ class ApiEndpoint:
         for param in operation.parameters:
             if param.location != "path":
                 continue
-            value = param.coerce(unquote(raw[param.name]))
+            value = param.coerce(raw[param.name])  # ASGI has already percent-decoded the path
             if not param.schema.is_valid(value):
                 # As a router would: a malformed id names no resource.
                 raise self.errors.not_found(f"No resource {param.name} = {raw[param.name]!r}.")

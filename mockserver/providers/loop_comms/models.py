@@ -97,7 +97,10 @@ class CommsBackend(Store):
             raise EntityRejected([f"status must be one of {list(rules.CAMPAIGN.statuses)}"])
         defaults = {"brand_id": "brand_mock", "name": f"Campaign {campaign_id}", "subject": "Hello",
                     "channel": "email", "template_key": "default", "segment_criteria": {}, "variables": {},
-                    "status": status, "scheduled_at": None, "sent_at": None, "cancelled_at": None,
+                    # A campaign put straight into sent or cancelled got there now, unless told otherwise.
+                    "status": status, "scheduled_at": None,
+                    "sent_at": now if status == rules.SENT else None,
+                    "cancelled_at": now if status == rules.CANCELLED else None,
                     "created_by": rules.CREATED_BY, "created_at": now, "updated_at": now}
         values = {name: given.get(name, defaults[name]) for name in CAMPAIGN_FIELDS if name != "id"}
         return Campaign(id=campaign_id, **values)
