@@ -9,6 +9,8 @@ from typing import Any
 
 import orjson
 
+from mockserver.jsonlimits import too_deep
+
 BODY_LIMIT = 16 * 1024  # bytes kept of each request and response body
 
 
@@ -18,9 +20,11 @@ def _decoded(raw: bytes, size: int) -> Any:
     if not raw:
         return None
     try:
-        return orjson.loads(raw)
+        value = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return raw.decode("utf-8", "replace")
+    # A body the edge refused for its depth is kept as text: it could not be written back as JSON.
+    return raw.decode("utf-8", "replace") if too_deep(value) else value
 
 
 @dataclass(frozen=True)

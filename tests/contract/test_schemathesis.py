@@ -5,9 +5,6 @@ The app accepts a fixed token list so the ignored_auth check sees real refusals.
 import tomllib
 from pathlib import Path
 
-import tomllib
-from pathlib import Path
-
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig

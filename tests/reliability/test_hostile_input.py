@@ -30,7 +30,9 @@ segment = st.one_of(
         lambda text: "".join(c if c.isalnum() else f"%{ord(c) & 0xFF:02X}" for c in text)),
 )
 
-nested = st.integers(min_value=1, max_value=5000).map(lambda depth: b"[" * depth + b"]" * depth)
+nested = st.one_of(st.integers(min_value=1, max_value=5000), st.integers(min_value=60, max_value=300)).flatmap(
+    lambda depth: st.sampled_from([b"[" * depth + b"]" * depth,
+                                   b'{"recipients": [], "variables": ' + b'{"a": ' * depth + b"1" + b"}" * depth + b"}"]))
 bodies = st.one_of(
     st.binary(max_size=300),
     nested,
@@ -91,6 +93,17 @@ def test_hostile_requests_never_hurt(route, segment, body, content_type, auth, e
     json.loads(answer)  # always a JSON document in the API's own shape
     if status >= 400:
         assert _state() == before
+
+
+def test_a_deeply_nested_body_is_refused_and_never_breaks_the_journal():
+    depth = 300  # parses (orjson reads 1,024 levels) but could not be written back (254)
+    body = b'{"brand_id": "b", "name": "n", "subject": "s", "template_key": "k", "variables": ' + \
+        b'{"a": ' * depth + b"1" + b"}" * depth + b"}"
+    headers = [(b"authorization", f"Bearer {TOKEN}".encode()), (b"content-type", b"application/json")]
+    status, answer = asyncio.run(_call("POST", "/loop-comms/v1/admin/campaigns", body, headers))
+    assert status == 400 and b"nests deeper" in answer
+    status, answer = asyncio.run(_call("GET", "/__mock/requests", b"", headers))
+    assert status == 200 and json.loads(answer)["requests"]
 
 
 def test_a_body_over_1_mib_is_refused_before_it_is_read_whole():
