@@ -1,0 +1,71 @@
+"""bsg operations: each takes a validated call, asks the backend, renders the provider's answer."""
+
+import base64
+import hashlib
+import hmac
+
+import orjson
+
+from mockserver.api import Call, Reply
+from mockserver.providers.bsg.errors import ERRORS
+
+_JWT_HEADER = {"alg": "HS256", "typ": "JWT"}
+_SIGNING_KEY = b"mockserver-bsg"
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def bearer_for(api_key: str) -> str:
+    """A JWT-shaped bearer that depends only on the key (so a key always reaches the same tenant) and
+    does not reveal it."""
+    subject = hashlib.sha256(api_key.encode()).hexdigest()[:32]
+    signed = f"{_b64(orjson.dumps(_JWT_HEADER))}.{_b64(orjson.dumps({'iss': 'mockserver-bsg', 'sub': subject}))}"
+    signature = hmac.new(_SIGNING_KEY, signed.encode(), hashlib.sha256).digest()
+    return f"{signed}.{_b64(signature)}"
+
+
+def login(call: Call) -> Reply:
+    api_key = call.body["api_key"]
+    # The --token list, when given, is the set of credentials: the same test decides keys and bearers.
+    if not call.runtime.settings.accepts(api_key):
+        raise ERRORS.unauthorized()
+    return 200, {"bearer": call.runtime.issue_token(bearer_for(api_key))}
+
+
+def refresh_token(call: Call) -> Reply:
+    return 200, {"bearer": call.token}
+
+
+def create_rcs_campaign(call: Call) -> Reply:
+    return 200, {"data": call.backend.create(call.body).render()}
+
+
+def get_campaign(call: Call) -> Reply:
+    return 200, {"data": call.backend.campaign(call.params["id"]).render()}
+
+
+def list_campaigns(call: Call) -> Reply:
+    campaigns, meta = call.backend.search(call.query)
+    return 200, {"data": [campaign.render() for campaign in campaigns], "meta": meta}
+
+
+def stop_campaign(call: Call) -> Reply:
+    return 200, {"data": call.backend.stop(call.params["id"]).render()}
+
+
+def renew_campaign(call: Call) -> Reply:
+    return 200, {"data": call.backend.renew(call.params["id"]).render()}
+
+
+HANDLERS = {
+    "login": login,
+    "refreshToken": refresh_token,
+    "createRcsCampaign": create_rcs_campaign,
+    "getCampaign": get_campaign,
+    "listCampaigns": list_campaigns,
+    "stopCampaign": stop_campaign,
+    "stopCampaignPatch": stop_campaign,  # the SDK's PATCH for the same stop
+    "renewCampaign": renew_campaign,
+}
