@@ -5,6 +5,8 @@ memory."""
 
 import hashlib
 import random
+import uuid
+from datetime import datetime
 
 import orjson
 from collections import OrderedDict
@@ -26,6 +28,13 @@ class Environment:
     clock: Clock
     random: random.Random
     settings: Settings
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def new_uuid(self) -> str:
+        """A version-4 UUID from the tenant's random stream (reproducible under --seed)."""
+        return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
 
 
 class Tenant:

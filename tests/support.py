@@ -81,3 +81,20 @@ class ServerProcess:
         self.kill()
         if self.process and self.process.stdout:
             self.process.stdout.close()
+
+
+def conforms(response, schema: dict) -> dict:
+    """The response body, checked against a schema the test holds (copied from a seed, not the server's)."""
+    from jsonschema import Draft202012Validator
+
+    body = response.json()
+    Draft202012Validator(schema).validate(body)
+    return body
+
+
+def loop_refusal(response, status: int, code: str, schema: dict) -> dict:
+    """A Loop platform refusal: the status, the seed's `{error, message}` shape, the error code."""
+    assert response.status_code == status, response.text
+    body = conforms(response, schema)
+    assert body["error"] == code, body
+    return body

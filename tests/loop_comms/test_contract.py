@@ -6,9 +6,8 @@ answer. The last test asserts that nothing documented went unproduced."""
 import json
 
 import pytest
-from jsonschema import Draft202012Validator
 
-from tests.support import client_for, make_app, unproduced_outcomes
+from tests.support import client_for, conforms, loop_refusal, make_app, unproduced_outcomes
 
 BASE = "/loop-comms/v1/admin/campaigns"
 NEW = {"brand_id": "brand_t", "name": "Test", "subject": "Hi", "template_key": "welcome"}
@@ -35,17 +34,8 @@ SEND_ENVELOPE = _object({"send": SEED_SEND})
 HISTORY = _object({"sends": {"type": "array", "items": SEED_SEND}})
 
 
-def conforms(response, schema: dict) -> dict:
-    body = response.json()
-    Draft202012Validator(schema).validate(body)
-    return body
-
-
 def error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = conforms(response, SEED_ERROR)
-    assert body["error"] == code, body
-    return body
+    return loop_refusal(response, status, code, SEED_ERROR)
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,8 @@ bodies once more against seed 004's own schemas and the reference's field lists,
 wrong contract cannot hide a wrong answer. The last test asserts that nothing documented went unproduced."""
 
 import pytest
-from jsonschema import Draft202012Validator
 
-from tests.support import client_for, make_app, unproduced_outcomes
+from tests.support import client_for, conforms, loop_refusal, make_app, unproduced_outcomes
 
 BASE = "/loop-messaging/v1/messaging/campaigns"
 NEW = {"brand_id": "brand_t", "name": "Test", "segment_id": "seg_vip"}
@@ -34,17 +33,8 @@ SEND = {**_object({"id": _S, "campaign_id": _S, "brand_id": _S, "status": _S, "t
 ITEMS = _object({"items": {"type": "array", "items": SEED_CAMPAIGN}})
 
 
-def conforms(response, schema: dict) -> dict:
-    body = response.json()
-    Draft202012Validator(schema).validate(body)
-    return body
-
-
 def error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = conforms(response, SEED_ERROR)
-    assert body["error"] == code, body
-    return body
+    return loop_refusal(response, status, code, SEED_ERROR)
 
 
 @pytest.fixture(scope="module")

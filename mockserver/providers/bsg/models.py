@@ -89,8 +89,6 @@ class BsgBackend(Store):
         self.collections = {"campaigns": self.campaigns}
         self.load(fixtures)
 
-    def _now(self) -> datetime:
-        return self.env.clock.now()
 
     # --- recipients and the clock ---------------------------------------------------------------------
 
@@ -132,7 +130,7 @@ class BsgBackend(Store):
         """Every move the clock has made since the campaign was last seen, each at its own moment."""
         if campaign.recipients is None:
             return
-        now = self._now()
+        now = self.env.now()
         if campaign.status in (rules.MODERATION, rules.SCHEDULED) and campaign.next_at and now >= campaign.next_at:
             moment, start = campaign.next_at, rules.parse_date(campaign.start_at)
             if campaign.status == rules.MODERATION and start > moment:
@@ -165,7 +163,7 @@ class BsgBackend(Store):
         campaign_id = int(entity_id)
         if campaign_id < 1 or str(campaign_id) != entity_id:
             raise EntityRejected(["the id must be a positive integer"])
-        now = self._now()
+        now = self.env.now()
         existing = self.campaigns.get(entity_id)
         status = given.get("status", existing.status if existing else rules.CREATION)
         if status not in rules.CAMPAIGN.statuses:
@@ -208,7 +206,7 @@ class BsgBackend(Store):
     def create(self, body: dict[str, Any]) -> Campaign:
         given = {name: body[name] for name in rules.CREATE_FIELDS if name in body}
         given.setdefault("validity", rules.DEFAULT_VALIDITY)
-        now = self._now()
+        now = self.env.now()
         created = rules.render_date(now)
         if "start_at" in given:
             latest = rules.latest_start(now)
@@ -237,7 +235,7 @@ class BsgBackend(Store):
         target = rules.CAMPAIGN.target("stop", campaign.status)
         if target is None:
             raise invalid_status(campaign.status, "stop", rules.CAMPAIGN.sources("stop"))
-        campaign.status, campaign.finished_at = target, rules.render_date(self._now())
+        campaign.status, campaign.finished_at = target, rules.render_date(self.env.now())
         campaign.next_at, campaign.sending = None, None
         return campaign
 
@@ -245,13 +243,13 @@ class BsgBackend(Store):
         campaign = self.campaign(campaign_id)
         if rules.CAMPAIGN.target("renew", campaign.status) is None:
             raise invalid_status(campaign.status, "renew", rules.CAMPAIGN.sources("renew"))
-        now = self._now()
+        now = self.env.now()
         self._begin_sending(campaign, now)
         self._settle(campaign)  # nothing left to send: done at once
         return campaign
 
     def search(self, query: dict[str, Any]) -> tuple[list[Campaign], dict[str, Any]]:
-        now = self._now()
+        now = self.env.now()
         try:
             until = rules.parse_date(query["filter[to]"]) if "filter[to]" in query else now
             since = (rules.parse_date(query["filter[from]"]) if "filter[from]" in query

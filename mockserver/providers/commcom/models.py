@@ -4,7 +4,6 @@ freezes what the run had done by then."""
 
 import copy
 import json
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -163,25 +162,19 @@ class CommcomBackend(Store):
         self.collections = {"campaigns": self.campaigns, "sends": self.sends}
         self.load(fixtures)
 
-    def _now(self) -> datetime:
-        return self.env.clock.now()
-
-    def _new_id(self) -> str:
-        return str(uuid.UUID(int=self.env.random.getrandbits(128), version=4))
-
     def _render_send(self, send: Send) -> dict[str, Any]:
-        return send.view(self._now())
+        return send.view(self.env.now())
 
     # --- building from loose fields (fixtures, control plane) ---
 
     def _build_campaign(self, campaign_id: str, given: dict[str, Any]) -> Campaign:
-        now = iso(self._now())
+        now = iso(self.env.now())
         return Campaign(id=campaign_id, name=str(given.get("name", f"Campaign {campaign_id[:8]}")),
                         meta=merged(rules.default_meta(), given.get("meta", {})),
                         created_at=given.get("created_at", now), updated_at=given.get("updated_at", now))
 
     def _build_send(self, send_id: str, given: dict[str, Any]) -> Send:
-        campaign_id = str(given.get("sms_campaign_id") or self._new_id())
+        campaign_id = str(given.get("sms_campaign_id") or self.env.new_uuid())
         campaign = self.campaigns.entities.get(campaign_id)
         template = campaign.meta if campaign is not None else rules.default_meta()
         status = given.get("status", rules.PENDING)
@@ -198,7 +191,7 @@ class CommcomBackend(Store):
             meta["multistep_status"]["planner_data"] = copy.deepcopy(meta["planner_data"])
         if "status" not in given_status:
             meta["multistep_status"]["status"] = status
-        created = _moment(given["created_at"]) if "created_at" in given else self._now()
+        created = _moment(given["created_at"]) if "created_at" in given else self.env.now()
         created_at = iso(created)
         logs = [{**_log(send_id, "", created_at), **entry} for entry in given["logs"]] if "logs" in given \
             else [_log(send_id, rules.LOG_CREATED, created_at)]
@@ -221,7 +214,7 @@ class CommcomBackend(Store):
         return campaign
 
     def create_campaign(self, name: str) -> Campaign:
-        campaign = self._build_campaign(self._new_id(), {"name": name})
+        campaign = self._build_campaign(self.env.new_uuid(), {"name": name})
         return self.campaigns.add(campaign.id, campaign)
 
     def list_campaigns(self) -> list[Campaign]:
@@ -232,7 +225,7 @@ class CommcomBackend(Store):
         campaign.name = body["name"]
         if "meta" in body:
             campaign.meta = merged(campaign.meta, body["meta"])
-        campaign.updated_at = iso(self._now())
+        campaign.updated_at = iso(self.env.now())
         return campaign
 
     def stop(self, campaign_id: str, send_id: str) -> dict[str, Any]:
@@ -240,7 +233,7 @@ class CommcomBackend(Store):
         send = self.sends.get(send_id) or self.sends.get(send_id.lower())
         if send is None or send.sms_campaign_id != campaign.id:
             raise not_found("SmsCampaignSend", send_id)
-        now = self._now()
+        now = self.env.now()
         status = send.view(now)["status"]
         if rules.SEND.target("stop", status) is None:
             raise stop_refused(status)

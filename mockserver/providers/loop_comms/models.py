@@ -1,7 +1,6 @@
 """loop-comms state, with no HTTP: campaigns, their sends, and the moves the rules allow. Progress is a
 function of the tenant's clock, applied whenever a campaign is read or written."""
 
-import uuid
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
@@ -83,15 +82,9 @@ class CommsBackend(Store):
             if campaign is not None:
                 campaign.sends.append(Send(**{name: fields_[name] for name in SEND_FIELDS}))
 
-    def _now(self) -> datetime:
-        return self.env.clock.now()
-
-    def _new_id(self) -> str:
-        return str(uuid.UUID(int=self.env.random.getrandbits(128), version=4))
-
     def _build_campaign(self, campaign_id: str, given: dict[str, Any]) -> Campaign:
         """A campaign from loose fields (fixtures, control plane), missing ones defaulted."""
-        now = iso(self._now())
+        now = iso(self.env.now())
         status = given.get("status", rules.DRAFT)
         if status not in rules.CAMPAIGN.statuses:
             raise EntityRejected([f"status must be one of {list(rules.CAMPAIGN.statuses)}"])
@@ -108,7 +101,7 @@ class CommsBackend(Store):
     def _settle(self, campaign: Campaign) -> None:
         if campaign.status != rules.SENDING or not campaign.sends:
             return
-        finished = campaign.sends[-1].settle(self._now())
+        finished = campaign.sends[-1].settle(self.env.now())
         if finished is not None:
             campaign.status = rules.CAMPAIGN.target("finish", campaign.status)
             campaign.sent_at = campaign.updated_at = iso(finished)
@@ -122,7 +115,7 @@ class CommsBackend(Store):
     def create(self, body: dict[str, Any]) -> Campaign:
         # Only the documented create fields: anything else a client sends is ignored, never stored.
         given = {name: body[name] for name in rules.CREATE_FIELDS if name in body}
-        campaign = self._build_campaign(self._new_id(), given)
+        campaign = self._build_campaign(self.env.new_uuid(), given)
         return self.campaigns.add(campaign.id, campaign)
 
     def send(self, campaign_id: str, recipients: list[dict[str, str]]) -> Send:
@@ -130,9 +123,9 @@ class CommsBackend(Store):
         target = rules.CAMPAIGN.target("send", campaign.status)
         if target is None:
             raise _send_refusal(campaign.status)
-        now = self._now()
+        now = self.env.now()
         outcomes = [rules.deliverable(campaign.channel, r["recipient"]) for r in recipients]
-        send = Send(id=self._new_id(), campaign_id=campaign.id, brand_id=campaign.brand_id,
+        send = Send(id=self.env.new_uuid(), campaign_id=campaign.id, brand_id=campaign.brand_id,
                     status=rules.SEND_SENDING, total_recipients=len(recipients), sent=0, failed=0,
                     started_at=iso(now), completed_at=None, created_by=rules.CREATED_BY, created_at=iso(now),
                     delivery=Delivery.start(now, self.env.settings.delivery_rate, outcomes))
@@ -147,7 +140,7 @@ class CommsBackend(Store):
         if target is None:
             raise refused(rules.CANCEL_REFUSED, campaign.status)
         campaign.status = target
-        campaign.cancelled_at = campaign.updated_at = iso(self._now())
+        campaign.cancelled_at = campaign.updated_at = iso(self.env.now())
         return campaign
 
     def history(self, campaign_id: str) -> list[Send]:

@@ -2,7 +2,6 @@
 allow. Progress (a scheduled campaign starting, a send finishing) is a function of the tenant's clock,
 applied whenever a campaign is read or written."""
 
-import uuid
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -83,15 +82,9 @@ class MessagingBackend(Store):
         }
         self.load(fixtures)
 
-    def _now(self) -> datetime:
-        return self.env.clock.now()
-
-    def _new_id(self) -> str:
-        return str(uuid.UUID(int=self.env.random.getrandbits(128), version=4))
-
     def _build_campaign(self, campaign_id: str, given: dict[str, Any]) -> Campaign:
         """A campaign from loose fields (fixtures, control plane), missing ones defaulted."""
-        now = iso(self._now())
+        now = iso(self.env.now())
         defaults = {"brand_id": "brand_mock", "name": f"Campaign {campaign_id}", "description": None,
                     "segment_id": "seg_unknown", "status": rules.DRAFT, "scheduled_at": None,
                     "published_at": None, "sent_at": None, "cancelled_at": None,
@@ -102,11 +95,11 @@ class MessagingBackend(Store):
     def _settle(self, campaign: Campaign) -> None:
         if campaign.status == rules.SCHEDULED:
             due = _start_time(campaign.scheduled_at)
-            if due is not None and due <= self._now():
+            if due is not None and due <= self.env.now():
                 members = self.segments.get(campaign.segment_id, [])
                 self._start(campaign, rules.CAMPAIGN.target("start", campaign.status), due, members)
         if campaign.status == rules.SENDING and campaign.send is not None:
-            finished = campaign.send.settle(self._now())
+            finished = campaign.send.settle(self.env.now())
             if finished is not None:
                 campaign.status = rules.CAMPAIGN.target("finish", campaign.status)
                 campaign.sent_at = campaign.updated_at = iso(finished)
@@ -115,7 +108,7 @@ class MessagingBackend(Store):
         """The campaign goes out at `at` to `recipients`: it is `sending` until its send completes."""
         kept, skipped = rules.deduplicated(recipients)
         outcomes = [rules.deliverable(r["recipient"]) for r in kept]
-        send = Send(id=self._new_id(), campaign_id=campaign.id, brand_id=campaign.brand_id,
+        send = Send(id=self.env.new_uuid(), campaign_id=campaign.id, brand_id=campaign.brand_id,
                     status=rules.SEND_SENDING, total_recipients=len(recipients), sent_count=0, failed_count=0,
                     skipped_count=skipped, started_at=iso(at), completed_at=None, created_by=rules.CREATED_BY,
                     created_at=iso(at), delivery=Delivery.start(at, self.env.settings.delivery_rate, outcomes))
@@ -133,7 +126,7 @@ class MessagingBackend(Store):
     def create(self, body: dict[str, Any]) -> Campaign:
         given = {name: body[name] for name in rules.CREATE_FIELDS if name in body}
         given["status"] = rules.DRAFT
-        campaign = self._build_campaign(self._new_id(), given)
+        campaign = self._build_campaign(self.env.new_uuid(), given)
         return self.campaigns.add(campaign.id, campaign)
 
     def campaigns_of(self, brand_id: str, status: str | None = None) -> list[Campaign]:
@@ -145,7 +138,7 @@ class MessagingBackend(Store):
         target = rules.CAMPAIGN.target("schedule", campaign.status)
         if target is None:
             raise bad_state(campaign.id, campaign.status, "scheduled")
-        now = self._now()
+        now = self.env.now()
         try:
             written = iso(parse_iso(scheduled_at))  # as the platform writes times; compared as stored
         except (ValueError, OverflowError):  # a valid RFC 3339 text whose UTC time falls outside years 1-9999
@@ -161,7 +154,7 @@ class MessagingBackend(Store):
         if target is None:
             raise bad_state(campaign.id, campaign.status, "published")
         given = [{name: r[name] for name in rules.RECIPIENT_FIELDS} for r in recipients]
-        send = self._start(campaign, target, self._now(), given)
+        send = self._start(campaign, target, self.env.now(), given)
         self._settle(campaign)  # nobody left to deliver to: complete at once
         return send
 
