@@ -9,6 +9,7 @@ from mockserver.api import EntityRejected
 from mockserver.clock import iso
 from mockserver.delivery import Delivery
 from mockserver.errors import ApiError
+from mockserver.providers._loop_platform import DeliveringSend
 from mockserver.providers.loop_comms import rules
 from mockserver.providers.loop_comms.errors import campaign_not_found, refused
 from mockserver.store import Collection, Store
@@ -39,7 +40,9 @@ class Campaign:
 
 
 @dataclass
-class Send:
+class Send(DeliveringSend):
+    counters = ("sent", "failed")
+
     id: str
     campaign_id: str
     brand_id: str
@@ -56,15 +59,6 @@ class Send:
     def render(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in SEND_FIELDS}
 
-    def settle(self, now: datetime) -> datetime | None:
-        """Bring the counts up to `now`; the completion time once every recipient is handled."""
-        if self.delivery is None or self.status != rules.SEND_SENDING:
-            return None
-        progress = self.delivery.progress(now)
-        self.sent, self.failed = progress.delivered, progress.failed
-        if progress.finished_at is not None:
-            self.status, self.completed_at = rules.SEND_COMPLETED, iso(progress.finished_at)
-        return progress.finished_at
 
 
 CAMPAIGN_FIELDS = tuple(f.name for f in fields(Campaign) if f.name != "sends")

@@ -3,6 +3,7 @@ give (marked ASSUMPTION, listed with its reason in docs/loop-comms.md)."""
 
 import re
 
+from mockserver.providers._loop_platform import SEND_COMPLETED, SEND_SENDING  # noqa: F401 (re-exported)
 from mockserver.statemachine import StateMachine
 
 # ASSUMPTION: the comms docs give `status` as a plain string; this enum is the one the same platform's
@@ -29,8 +30,7 @@ SEND_REFUSED_CANCELLED = (409, "conflict", "Campaign is cancelled")
 CANCEL_REFUSED = (409, "conflict", "Campaign cannot be cancelled once it is {status}")
 
 # ASSUMPTION: send statuses are not documented: a send is `sending` until every recipient is handled,
-# then `completed`.
-SEND_SENDING, SEND_COMPLETED = "sending", "completed"
+# then `completed` (SEND_SENDING, SEND_COMPLETED: shared with loop-messaging, in _loop_platform.py).
 
 # ASSUMPTION: a campaign's channel decides which recipients can be delivered; the platform's one-off
 # message API lists email | sms | push | in_app. Others (push, in_app, anything else) always deliver.

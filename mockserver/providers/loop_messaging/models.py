@@ -8,14 +8,21 @@ from typing import Any
 
 from mockserver.clock import iso, parse_iso
 from mockserver.delivery import Delivery
+from mockserver.providers._loop_platform import DeliveringSend
 from mockserver.providers.loop_messaging import rules
-from mockserver.providers.loop_messaging.errors import bad_state, campaign_not_found, invalid_field
+from mockserver.providers.loop_messaging.errors import (
+    bad_state,
+    campaign_not_found,
+    invalid_field,
+)
 from mockserver.store import Collection, Store
 from mockserver.tenancy import Environment
 
 
 @dataclass
-class Send:
+class Send(DeliveringSend):
+    counters = ("sent_count", "failed_count")
+
     id: str
     campaign_id: str
     brand_id: str
@@ -33,15 +40,6 @@ class Send:
     def render(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in SEND_FIELDS}
 
-    def settle(self, now: datetime) -> datetime | None:
-        """Bring the counts up to `now`; the completion time once every recipient is handled."""
-        if self.status != rules.SEND_SENDING:
-            return None
-        progress = self.delivery.progress(now)
-        self.sent_count, self.failed_count = progress.delivered, progress.failed
-        if progress.finished_at is not None:
-            self.status, self.completed_at = rules.SEND_COMPLETED, iso(progress.finished_at)
-        return progress.finished_at
 
 
 @dataclass

@@ -2,6 +2,7 @@
 the messaging reference do not give (marked ASSUMPTION, listed with its reason in docs/loop-messaging.md,
 same order)."""
 
+from mockserver.providers._loop_platform import SEND_COMPLETED, SEND_SENDING  # noqa: F401 (re-exported)
 from mockserver.statemachine import StateMachine
 
 # Seed 004's campaign status enum.
@@ -36,8 +37,7 @@ BAD_STATE_MESSAGE = "Bad state: campaign {id} is {status} and cannot be {verb}"
 SCHEDULE_IN_PAST = "must be after the current time ({now})"
 
 # ASSUMPTION 5: send statuses are not documented: a send is `sending` until every recipient is handled,
-# then `completed` (the same platform's comms service words, as loop-comms assumes).
-SEND_SENDING, SEND_COMPLETED = "sending", "completed"
+# then `completed` (SEND_SENDING, SEND_COMPLETED: shared with loop-comms, in _loop_platform.py).
 
 # ASSUMPTION 6: `total_recipients` counts every recipient given, duplicates too, so that once complete
 # sent_count + failed_count + skipped_count == total_recipients. A recipient whose person_id already
