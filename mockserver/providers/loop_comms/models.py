@@ -2,7 +2,6 @@
 function of the tenant's clock, applied whenever a campaign is read or written."""
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
 from typing import Any
 
 from mockserver.api import EntityRejected
