@@ -22,7 +22,7 @@ def _flag(name: str) -> bool:
     return (_env(name) or "").lower() in ("1", "true", "yes", "on")
 
 
-def parse(argv: list[str] | None = None) -> tuple[Settings, int]:
+def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
     defaults = Settings()
     parser = argparse.ArgumentParser(prog="mockserver", description=__doc__)
     parser.add_argument("--host", default=_env("HOST", defaults.host), help="listen address (MOCKSERVER_HOST)")
@@ -48,6 +48,9 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, int]:
     parser.add_argument("--bsg-moderation-seconds", type=float,
                         default=float(_env("BSG_MODERATION_SECONDS", str(defaults.bsg_moderation_seconds))),
                         help="how long a new BSG campaign stays in moderation (MOCKSERVER_BSG_MODERATION_SECONDS)")
+    parser.add_argument("--access-log", action="store_true", default=_flag("ACCESS_LOG"),
+                        help="log every request line (MOCKSERVER_ACCESS_LOG); off by default: the journal "
+                             "(GET /__mock/requests) records every call, and the log line costs ~6%% of a request")
     parser.add_argument("--workers", type=int, default=int(_env("WORKERS", "1")),
                         help="must be 1: state lives in this one process (MOCKSERVER_WORKERS)")
     parser.add_argument("--log-level", default=_env("LOG_LEVEL", defaults.log_level),
@@ -67,11 +70,11 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, int]:
                         delivery_rate=args.delivery_rate, max_tenants=args.max_tenants,
                         journal_size=args.journal_size, bsg_moderation_seconds=args.bsg_moderation_seconds,
                         state_file=Path(args.state_file) if args.state_file else None)
-    return settings, args.workers
+    return settings, args.access_log
 
 
 def main(argv: list[str] | None = None) -> None:
-    settings, _ = parse(argv)
+    settings, access_log = parse(argv)
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
     base = f"http://{settings.host}:{settings.port}"
@@ -83,5 +86,5 @@ def main(argv: list[str] | None = None) -> None:
     # it re-raises the signal to the handler it found; for SIGTERM let that be Ctrl-C's, which ends in exit 0.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                timeout_graceful_shutdown=5)
+                access_log=access_log, timeout_graceful_shutdown=5)
     sys.exit(0)

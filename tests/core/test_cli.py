@@ -73,10 +73,11 @@ def test_more_than_one_worker_is_refused_with_the_reason(args, env):
 
 
 def test_defaults(monkeypatch):
-    for name in ("HOST", "PORT", "TOKENS", "FIXTURES", "STRICT", "SEED", "LOG_LEVEL", "WORKERS"):
+    for name in ("HOST", "PORT", "TOKENS", "FIXTURES", "STRICT", "SEED", "LOG_LEVEL", "WORKERS", "ACCESS_LOG"):
         monkeypatch.delenv(f"MOCKSERVER_{name}", raising=False)
-    settings, workers = cli.parse([])
-    assert (settings.host, settings.port, settings.tokens, settings.strict, workers) == ("127.0.0.1", 8080, (), False, 1)
+    settings, access_log = cli.parse([])
+    assert (settings.host, settings.port, settings.tokens, settings.strict, access_log) == ("127.0.0.1", 8080, (), False, False)
+    assert cli.parse(["--access-log"])[1] is True
     assert settings.fixtures_dir is not None and (settings.fixtures_dir / "loop-comms.json").is_file()
 
 
