@@ -1,25 +1,46 @@
 """`create_app(settings)`: one isolated app (its own tenants, contracts, counters) per call."""
 
+import weakref
+
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from mockserver import openapi
-from mockserver.edge import RAW_SEND, ApiEndpoint, json_response
+from mockserver.edge import RAW_SEND, ApiEndpoint
 from mockserver.providers import discover
 from mockserver.runtime import Runtime
 from mockserver.settings import Settings
 
 
 class MockServerApp(Starlette):
-    """Starlette, keeping the server's own `send` in the scope: a fault that drops the connection needs
-    it (every middleware wraps `send` in a function of its own)."""
+    """Starlette, with each API's prefix dispatched straight to its endpoint: the edge answers every
+    request under a prefix itself (errors included), so Starlette's routing and middleware would only add
+    work there. Starlette serves the rest: /openapi.json, and a JSON 404 for anything unknown."""
+
+    def __init__(self, endpoints: list[tuple[str, ApiEndpoint]], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.endpoints = sorted(endpoints, key=lambda item: -len(item[0]))  # /commcom/api before /commcom
+
+    def endpoint_for(self, path: str) -> tuple[ApiEndpoint, str] | None:
+        for prefix, endpoint in self.endpoints:
+            if path.startswith(prefix) and (len(path) == len(prefix) or path[len(prefix)] == "/"):
+                return endpoint, path[len(prefix):]
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        scope[RAW_SEND] = send
-        await super().__call__(scope, receive, send)
+        # Weakly: uvicorn's `send` is a method of the object that holds this scope, and a strong reference
+        # would make every request a reference cycle for the garbage collector (long pauses, p99).
+        scope[RAW_SEND] = weakref.WeakMethod(send) if hasattr(send, "__self__") else lambda: send
+        found = self.endpoint_for(scope["path"]) if scope["type"] == "http" else None
+        if found is not None:
+            endpoint, below = found
+            await endpoint.serve(scope, receive, send, below)
+        else:
+            await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> MockServerApp:
@@ -31,14 +52,14 @@ def create_app(settings: Settings | None = None) -> MockServerApp:
         return Response(combined, media_type="application/json")
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return json_response(404, {"error": "not_found",
-                                   "message": f"No route for {request.url.path}: providers live under "
-                                              + ", ".join(api.prefix for api in runtime.providers.values())})
+        prefixes = ", ".join(api.prefix for api in runtime.providers.values())
+        return Response(orjson.dumps({"error": "not_found",
+                                      "message": f"No route for {request.url.path}: providers live under {prefixes}"}),
+                        404, media_type="application/json")
 
-    routes = [Route("/openapi.json", combined_openapi, methods=["GET"])]
-    for api in runtime.apis:
-        document = openapi.encode(openapi.api_document(api, runtime.contracts[api.id]))
-        routes.append(Mount(api.prefix, app=ApiEndpoint(api, runtime, document)))
-    app = MockServerApp(routes=routes, exception_handlers={404: not_found, 405: not_found})
+    endpoints = [(api.prefix, ApiEndpoint(api, runtime, openapi.encode(openapi.api_document(api, runtime.contracts[api.id]))))
+                 for api in runtime.apis]
+    app = MockServerApp(endpoints, routes=[Route("/openapi.json", combined_openapi, methods=["GET"])],
+                        exception_handlers={404: not_found, 405: not_found})
     app.state.runtime = runtime
     return app

@@ -4,12 +4,12 @@ the contract, journal it, render it. Handlers only ever see validated input; cli
 contract-checked output."""
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from starlette.requests import Request
-from starlette.responses import Response
+from urllib.parse import parse_qsl
 from starlette.types import Receive, Scope, Send
 
 from mockserver.api import Api, Call, Provider
@@ -21,19 +21,17 @@ from mockserver.jsonlimits import MAX_DEPTH, too_deep
 from mockserver.runtime import Runtime
 from mockserver.tenancy import Tenant
 
+log = logging.getLogger("mockserver")
+
 # Refusals made before a request is read (its size) are checked against the API's general error schema.
 TRANSPORT_STATUSES = frozenset({413})
-RAW_SEND = "mockserver.raw_send"  # scope key: the server's own `send`, kept by MockServerApp
+RAW_SEND = "mockserver.raw_send"  # scope key: a weak reference to the server's own `send` (MockServerApp)
 
 
 def route_path(scope: Scope) -> str:
     """The path below the mount point."""
     path, root = scope["path"], scope.get("root_path", "")
     return path[len(root):] if root and path.startswith(root) else path
-
-
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(body), status, headers=headers, media_type="application/json")
 
 
 class BodyTooLarge(Exception):
@@ -44,23 +42,29 @@ class Dropped(Exception):
     """An injected fault closed the connection: nothing is to be sent."""
 
 
-async def read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: "Incoming", receive: Receive, limit: int) -> bytes:
     """The whole body, refused as soon as it is known to pass `limit`: by its declared length before
     reading anything, else while it streams in."""
-    declared = request.headers.get("content-length", "")
+    declared = request.header(b"content-length") or ""
     if declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
     chunks, size = [], 0
-    async for chunk in request.stream():
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break  # the client went away
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             raise BodyTooLarge
         chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
     return b"".join(chunks)
 
 
-def bearer_token(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+def bearer_token(request: "Incoming") -> str | None:
+    scheme, _, token = (request.header(b"authorization") or "").partition(" ")
     token = token.strip()
     return token if scheme.lower() == "bearer" and token else None
 
@@ -69,7 +73,8 @@ async def drop_connection(scope: Scope) -> None:
     """Close the client's connection without an answer. uvicorn keeps the connection's transport on the
     object whose bound method is the server's `send`; under an in-process test client there is no
     connection, and the client sees an exception instead."""
-    transport = getattr(getattr(scope.get(RAW_SEND), "__self__", None), "transport", None)
+    raw_send = scope[RAW_SEND]() if RAW_SEND in scope else None
+    transport = getattr(getattr(raw_send, "__self__", None), "transport", None)
     if transport is None:
         raise ConnectionAbortedError("fault: connection dropped")
     transport.abort()
@@ -87,6 +92,40 @@ class Answer:
     fault: Fault | None = None
 
 
+class Incoming:
+    """What the edge needs of a request, read straight off the ASGI scope (cheaper than Starlette's
+    Request, which builds every header and query structure whether it is used or not)."""
+
+    __slots__ = ("method", "path", "headers", "query_string", "_query")
+
+    def __init__(self, scope: Scope, path: str) -> None:
+        self.method: str = scope["method"]
+        self.path = path
+        self.headers: list[tuple[bytes, bytes]] = scope["headers"]
+        self.query_string: bytes = scope.get("query_string", b"")
+        self._query: dict[str, str] | None = None
+
+    def header(self, name: bytes) -> str | None:
+        for key, value in self.headers:
+            if key.lower() == name:
+                return value.decode("latin-1")
+        return None
+
+    @property
+    def query(self) -> dict[str, str]:
+        """Query parameters; a repeated name keeps its last value (as Starlette's QueryParams.get)."""
+        if self._query is None:
+            self._query = dict(parse_qsl(self.query_string.decode("latin-1"), keep_blank_values=True))
+        return self._query
+
+
+async def send_json(send: Send, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+    raw_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw_headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 class ApiEndpoint:
     """An ASGI app serving one API under its prefix."""
 
@@ -99,15 +138,17 @@ class ApiEndpoint:
         self._openapi = openapi_document
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        path = route_path(scope)
+        await self.serve(scope, receive, send, route_path(scope))
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
+        request = Incoming(scope, path)
         if path == "/openapi.json" and request.method in ("GET", "HEAD"):
-            await Response(self._openapi, 200, media_type="application/json")(scope, receive, send)
+            await send_json(send, 200, self._openapi)
             return
         token = bearer_token(request)
         tenant = self.runtime.tenants.get(token) if self.runtime.accepts(token) else None
         try:
-            raw = await read_body(request, self.runtime.settings.max_body_bytes)
+            raw = await read_body(request, receive, self.runtime.settings.max_body_bytes)
             answer = await self.answer(scope, request, path, raw, tenant)
         except BodyTooLarge:
             raw = b""
@@ -115,20 +156,21 @@ class ApiEndpoint:
             answer = self.checked(Answer(error.status, error.body))
         except Dropped:
             return
+        except Exception:  # a bug in the mock: logged with its traceback, never shown to the client
+            log.exception("%s: unexpected error answering %s %s", self.api.id, request.method, path)
+            raw, error = b"", self.errors.fault(500, "The mock failed unexpectedly: see its log.")
+            answer = self.checked(Answer(error.status, error.body))
         encoded = orjson.dumps(answer.body)
         if tenant is not None and self.journaled:
             tenant.journal.record(
-                time=iso(tenant.clock.now()), provider=self.api.id,
-                operation_id=answer.operation.operation_id if answer.operation else None,
-                method=request.method, path=path, query=dict(request.query_params), request=raw,
-                status=answer.status, response=encoded, contract=answer.violations,
-                fault=answer.fault.id if answer.fault else None)
+                iso(tenant.clock.now()), self.api.id, answer.operation.operation_id if answer.operation else None,
+                request.method, path, request.query if request.query_string else {}, raw, answer.status, encoded,
+                answer.violations, answer.fault.id if answer.fault else None)
         if tenant is not None and answer.status < 400 and request.method not in ("GET", "HEAD"):
             self.runtime.tenants.save(tenant)  # durable before the client hears it was done
-        await Response(encoded, answer.status, headers=answer.headers, media_type="application/json")(
-            scope, receive, send)
+        await send_json(send, answer.status, encoded, answer.headers)
 
-    async def answer(self, scope: Scope, request: Request, path: str, raw: bytes, tenant: Tenant | None) -> Answer:
+    async def answer(self, scope: Scope, request: Incoming, path: str, raw: bytes, tenant: Tenant | None) -> Answer:
         match = self.contract.match(request.method, path)
         if not isinstance(match, Match):
             error = (self.errors.method_not_allowed(request.method, match) if match
@@ -145,7 +187,7 @@ class ApiEndpoint:
             answer.status, answer.body, answer.headers = error.status, error.body, error.headers
         return self.checked(answer)
 
-    def prepare(self, request: Request, match: Match, raw: bytes, tenant: Tenant | None) -> Call:
+    def prepare(self, request: Incoming, match: Match, raw: bytes, tenant: Tenant | None) -> Call:
         """Authenticate, then validate path, body and query, in the order a real server refuses them."""
         operation = match.operation
         token = bearer_token(request)
@@ -202,12 +244,12 @@ class ApiEndpoint:
             raise self.errors.invalid(operation.body.problems(value))
         return value
 
-    def query(self, operation: Operation, request: Request) -> dict[str, Any]:
+    def query(self, operation: Operation, request: Incoming) -> dict[str, Any]:
         query, problems = {}, []
         for param in operation.parameters:
             if param.location != "query":
                 continue
-            raw = request.query_params.get(param.name)
+            raw = request.query.get(param.name)
             if raw is None:
                 if param.required:
                     problems.append(Problem(param.name, "is required", required=True))

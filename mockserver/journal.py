@@ -27,7 +27,7 @@ def _decoded(raw: bytes, size: int) -> Any:
     return raw.decode("utf-8", "replace") if too_deep(value) else value
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Entry:
     seq: int
     time: str  # the tenant clock's time
@@ -57,12 +57,13 @@ class Journal:
         self._entries: deque[Entry] = deque(maxlen=size)
         self._seq = 0  # a plain int, not itertools.count: the journal is pickled with --state-file
 
-    def record(self, **fields: Any) -> None:
-        request, response = fields["request"], fields["response"]
-        fields.update(request=request[:BODY_LIMIT], request_size=len(request),
-                      response=response[:BODY_LIMIT], response_size=len(response))
+    def record(self, time: str, provider: str, operation_id: str | None, method: str, path: str,
+               query: dict[str, str], request: bytes, status: int, response: bytes, contract: tuple[str, ...],
+               fault: str | None) -> None:
         self._seq += 1
-        self._entries.append(Entry(seq=self._seq, **fields))
+        self._entries.append(Entry(self._seq, time, provider, operation_id, method, path, query,
+                                   request[:BODY_LIMIT], len(request), status, response[:BODY_LIMIT],
+                                   len(response), contract, fault))
 
     def select(self, provider: str | None = None, operation_id: str | None = None, method: str | None = None,
                status: int | None = None) -> Iterator[Entry]:
