@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from mockserver.fixtures import exact
 from mockserver.jsonlimits import too_deep
 
 BODY_LIMIT = 16 * 1024  # bytes kept of each request and response body
@@ -61,9 +62,10 @@ class Journal:
                query: dict[str, str], request: bytes, status: int, response: bytes, contract: tuple[str, ...],
                fault: str | None) -> None:
         self._seq += 1
+        # Exact copies: the bodies are kept by the thousand (see fixtures.exact).
         self._entries.append(Entry(self._seq, time, provider, operation_id, method, path, query,
-                                   request[:BODY_LIMIT], len(request), status, response[:BODY_LIMIT],
-                                   len(response), contract, fault))
+                                   exact(request[:BODY_LIMIT]), len(request), status,
+                                   exact(response[:BODY_LIMIT]), len(response), contract, fault))
 
     def select(self, provider: str | None = None, operation_id: str | None = None, method: str | None = None,
                status: int | None = None) -> Iterator[Entry]:

@@ -10,6 +10,7 @@ from mockserver import contracts
 from mockserver.api import Api, Provider
 from mockserver.contracts import Contract
 from mockserver.control import control_api
+from mockserver.fixtures import FixtureTemplate
 from mockserver.persistence import StateFile
 from mockserver.settings import Settings
 from mockserver.tenancy import Tenants
@@ -32,10 +33,11 @@ class Violations:
         return sum(self.counts.values())
 
 
-def _read_fixtures(folder: Path | None, providers: dict[str, Provider]) -> dict[str, bytes]:
+def _read_fixtures(folder: Path | None, providers: dict[str, Provider]) -> dict[str, FixtureTemplate]:
     if folder is None:
         return {}
-    return {pid: (folder / f"{pid}.json").read_bytes() for pid in providers if (folder / f"{pid}.json").is_file()}
+    return {pid: FixtureTemplate(folder / f"{pid}.json")
+            for pid in providers if (folder / f"{pid}.json").is_file()}
 
 
 class Runtime:

@@ -6,16 +6,15 @@ memory."""
 import hashlib
 import random
 import uuid
-from datetime import datetime
-
-import orjson
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from mockserver.api import Backend, Provider
 from mockserver.clock import Clock
 from mockserver.faults import Faults
+from mockserver.fixtures import FixtureTemplate
 from mockserver.journal import Journal
 from mockserver.persistence import StateFile
 from mockserver.settings import Settings
@@ -39,7 +38,7 @@ class Environment:
 
 class Tenant:
     def __init__(self, token: str, settings: Settings, providers: dict[str, Provider],
-                 fixtures: dict[str, bytes]) -> None:
+                 fixtures: dict[str, FixtureTemplate]) -> None:
         self.token = token
         self._settings = settings
         self._providers = providers
@@ -55,9 +54,8 @@ class Tenant:
         return random.Random(int.from_bytes(digest[:8], "big"))
 
     def _fixture(self, provider_id: str) -> dict[str, Any] | None:
-        # Parsed afresh for each tenant, so no backend can change another's starting point.
-        raw = self._fixtures.get(provider_id)
-        return orjson.loads(raw) if raw is not None else None
+        template = self._fixtures.get(provider_id)
+        return template.fresh() if template is not None else None
 
     def snapshot(self) -> tuple[Any, ...]:
         """Everything that is this tenant's state (what --state-file keeps)."""
@@ -79,7 +77,7 @@ class Tenant:
 
 class Tenants:
     def __init__(self, settings: Settings, providers: dict[str, Provider],
-                 fixtures: dict[str, bytes], state_file: StateFile | None = None) -> None:
+                 fixtures: dict[str, FixtureTemplate], state_file: StateFile | None = None) -> None:
         self._state_file = state_file
         self._settings = settings
         self._providers = providers

@@ -16,6 +16,7 @@ class DeliveringSend:
     """For a send dataclass with `status`, `completed_at`, `delivery` and two counters, named as each
     service names them (`sent`/`failed` in comms, `sent_count`/`failed_count` in messaging)."""
 
+    __slots__ = ()  # the sends are slotted dataclasses: keep them free of a __dict__
     counters: ClassVar[tuple[str, str]]
     status: str
     completed_at: str | None

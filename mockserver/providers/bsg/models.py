@@ -42,7 +42,7 @@ class Sending:
                 rcs.finished_at)
 
 
-@dataclass
+@dataclass(slots=True)
 class Campaign:
     id: int
     name: str

@@ -31,7 +31,7 @@ def merged(stored: Any, given: Any) -> Any:
     return copy.deepcopy(given)
 
 
-@dataclass
+@dataclass(slots=True)
 class Campaign:
     id: str
     name: str
@@ -56,7 +56,7 @@ def _performance(step: progress.Step) -> str:
     return json.dumps({"step": step.number, "sent": step.sent, "sent_at": _unix(step.at)}, separators=(",", ":"))
 
 
-@dataclass
+@dataclass(slots=True)
 class Send:
     id: str
     sms_campaign_id: str

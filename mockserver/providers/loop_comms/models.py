@@ -15,7 +15,7 @@ from mockserver.store import Collection, Store
 from mockserver.tenancy import Environment
 
 
-@dataclass
+@dataclass(slots=True)
 class Campaign:
     id: str
     brand_id: str
@@ -38,7 +38,7 @@ class Campaign:
         return {name: getattr(self, name) for name in CAMPAIGN_FIELDS}
 
 
-@dataclass
+@dataclass(slots=True)
 class Send(DeliveringSend):
     counters = ("sent", "failed")
 

@@ -19,7 +19,7 @@ from mockserver.store import Collection, Store
 from mockserver.tenancy import Environment
 
 
-@dataclass
+@dataclass(slots=True)
 class Send(DeliveringSend):
     counters = ("sent_count", "failed_count")
 
@@ -42,7 +42,7 @@ class Send(DeliveringSend):
 
 
 
-@dataclass
+@dataclass(slots=True)
 class Campaign:
     id: str
     brand_id: str
