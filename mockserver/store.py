@@ -7,10 +7,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+import orjson
+
 from mockserver.api import EntityRejected
 
 T = TypeVar("T")
 Check = Callable[[dict[str, Any]], list[str]]
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of plain JSON data (what entities hold and render), several times faster than
+    copy.deepcopy."""
+    return orjson.loads(orjson.dumps(value))
 
 
 def share_strings(value: Any, seen: dict[str, str]) -> Any:

@@ -2,7 +2,6 @@
 `Run` and is rendered from it at the tenant's `now`; any other send is rendered as stored. Stopping
 freezes what the run had done by then."""
 
-import copy
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,7 +12,7 @@ from mockserver.api import EntityRejected
 from mockserver.clock import iso, parse_iso
 from mockserver.providers.commcom import progress, rules
 from mockserver.providers.commcom.errors import not_found, stop_refused
-from mockserver.store import Collection, Store
+from mockserver.store import Collection, Store, json_copy
 from mockserver.tenancy import Environment
 
 
@@ -28,7 +27,7 @@ def merged(stored: Any, given: Any) -> Any:
                     value = [value]
                 out[key] = merged(stored[key], value)
         return out
-    return copy.deepcopy(given)
+    return json_copy(given)
 
 
 @dataclass(slots=True)
@@ -40,7 +39,7 @@ class Campaign:
     updated_at: str
 
     def render(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "meta": copy.deepcopy(self.meta),
+        return {"id": self.id, "name": self.name, "meta": json_copy(self.meta),
                 "created_at": self.created_at, "updated_at": self.updated_at}
 
 
@@ -71,18 +70,19 @@ class Send:
     def view(self, now: datetime) -> dict[str, Any]:
         """The SmsCampaignSendResource at `now`."""
         if self.run is None:
-            return self._resource(self.status, self.meta, self.next_step_timestamp, self.updated_at, self.logs)
+            return self._resource(self.status, json_copy(self.meta), self.next_step_timestamp, self.updated_at,
+                                  json_copy(self.logs))
         done = self.run.progress(now)
         status = (rules.PENDING if not done.started
                   else rules.SENT if done.finished_at is not None else rules.IN_PROGRESS)
-        meta = copy.deepcopy(self.meta)
+        meta = json_copy(self.meta)
         meta["multistep_status"].update({
             "current_step": len(done.steps), "total_sent": done.total,
             "last_sent_timestamp": _unix(done.steps[-1].at) if done.steps else 0,
             "start_timestamp": _unix(self.run.start),
             "steps_performance": [_performance(step) for step in done.steps],
             "status": status, "status_reason": done.reason})
-        logs = list(self.logs)
+        logs = json_copy(self.logs)
         moments = [parse_iso(self.created_at)]
         if done.started:
             logs.append(_log(self.id, rules.LOG_STARTED, iso(self.run.start)))
@@ -96,8 +96,9 @@ class Send:
 
     def _resource(self, status: str, meta: dict[str, Any], next_step: str | None, updated_at: str,
                   logs: list[dict[str, str]]) -> dict[str, Any]:
-        return {"id": self.id, "next_step_timestamp": next_step, "status": status, "meta": copy.deepcopy(meta),
-                "created_at": self.created_at, "updated_at": updated_at, "logs": copy.deepcopy(logs),
+        # `meta` and `logs` are the caller's own copies: the resource never shares the send's state.
+        return {"id": self.id, "next_step_timestamp": next_step, "status": status, "meta": meta,
+                "created_at": self.created_at, "updated_at": updated_at, "logs": logs,
                 "sms_campaign_id": self.sms_campaign_id}
 
     def stop(self, now: datetime) -> None:
@@ -188,7 +189,7 @@ class CommcomBackend(Store):
         if "total_available_contacts" not in given_status:
             meta["multistep_status"]["total_available_contacts"] = rules.DEFAULT_AUDIENCE
         if "planner_data" not in given_status:
-            meta["multistep_status"]["planner_data"] = copy.deepcopy(meta["planner_data"])
+            meta["multistep_status"]["planner_data"] = json_copy(meta["planner_data"])
         if "status" not in given_status:
             meta["multistep_status"]["status"] = status
         created = _moment(given["created_at"]) if "created_at" in given else self.env.now()
