@@ -59,7 +59,6 @@ class Send(DeliveringSend):
         return {name: getattr(self, name) for name in SEND_FIELDS}
 
 
-
 CAMPAIGN_FIELDS = tuple(f.name for f in fields(Campaign) if f.name != "sends")
 SEND_FIELDS = tuple(f.name for f in fields(Send) if f.name != "delivery")
 

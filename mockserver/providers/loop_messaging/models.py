@@ -41,7 +41,6 @@ class Send(DeliveringSend):
         return {name: getattr(self, name) for name in SEND_FIELDS}
 
 
-
 @dataclass(slots=True)
 class Campaign:
     id: str
