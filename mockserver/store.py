@@ -5,7 +5,8 @@ without a copy per provider."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from dataclasses import fields as dataclass_fields
+from typing import Any, ClassVar, Generic, TypeVar
 
 import orjson
 
@@ -13,6 +14,25 @@ from mockserver.api import EntityRejected
 
 T = TypeVar("T")
 Check = Callable[[dict[str, Any]], list[str]]
+
+
+class Rendered:
+    """For a dataclass entity rendered as exactly its fields, but those it keeps for itself (named in
+    `internal`: a send's delivery plan, a campaign's sends)."""
+
+    __slots__ = ()
+    internal: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        names = cls.__dict__.get("_field_names")
+        if names is None:  # worked out once per class: render runs on every answer
+            names = tuple(f.name for f in dataclass_fields(cls) if f.name not in cls.internal)  # type: ignore[arg-type]
+            cls._field_names = names  # type: ignore[attr-defined]
+        return names
+
+    def render(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.field_names()}
 
 
 def json_copy(value: Any) -> Any:
@@ -71,10 +91,10 @@ class Store:
     def load(self, fixtures: dict[str, Any] | None) -> None:
         seen: dict[str, str] = {}
         for name, collection in self.collections.items():
-            for fields in (fixtures or {}).get(name, ()):
-                fields = share_strings(fields, seen)
-                entity_id = str(fields["id"])
-                collection.add(entity_id, collection.build(entity_id, fields))
+            for given in (fixtures or {}).get(name, ()):
+                given = share_strings(given, seen)
+                entity_id = str(given["id"])
+                collection.add(entity_id, collection.build(entity_id, given))
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         return {name: [c.render(e) for e in c] for name, c in self.collections.items()}

@@ -1,5 +1,6 @@
 """Helpers shared by every test module: app construction and contract coverage."""
 
+import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
@@ -98,3 +99,18 @@ def loop_refusal(response, status: int, code: str, schema: dict) -> dict:
     body = conforms(response, schema)
     assert body["error"] == code, body
     return body
+
+
+@pytest.fixture(scope="module")
+def strict_module_app():
+    """One strict app for a module (import it as `app`), checked for contract violations at the end."""
+    app = make_app()
+    yield app
+    assert app.state.runtime.violations.total == 0, dict(app.state.runtime.violations.counts)
+
+
+@pytest.fixture
+def tenant_per_test(app, request):
+    """A client with a tenant of its own per test (import it as `client`): each test starts from the
+    fixtures, whatever the tests before it did."""
+    return client_for(app, f"contract-{request.node.name}")

@@ -7,7 +7,10 @@ import json
 
 import pytest
 
-from tests.support import client_for, conforms, loop_refusal, make_app, unproduced_outcomes
+from tests.support import client_for, conforms, loop_refusal, unproduced_outcomes
+# Fixtures shared by the contract modules: one strict app for the module, a tenant of its own per test.
+from tests.support import strict_module_app as app  # noqa: F401
+from tests.support import tenant_per_test as client  # noqa: F401
 
 BASE = "/loop-comms/v1/admin/campaigns"
 NEW = {"brand_id": "brand_t", "name": "Test", "subject": "Hi", "template_key": "welcome"}
@@ -36,19 +39,6 @@ HISTORY = _object({"sends": {"type": "array", "items": SEED_SEND}})
 
 def error(response, status: int, code: str) -> dict:
     return loop_refusal(response, status, code, SEED_ERROR)
-
-
-@pytest.fixture(scope="module")
-def app():
-    app = make_app()
-    yield app
-    assert app.state.runtime.violations.total == 0, dict(app.state.runtime.violations.counts)
-
-
-@pytest.fixture
-def client(app, request):
-    # A tenant per test: each starts from the fixtures, whatever the tests before it did.
-    return client_for(app, f"contract-{request.node.name}")
 
 
 def create(client, **fields) -> dict:

@@ -5,7 +5,10 @@ wrong contract cannot hide a wrong answer. The last test asserts that nothing do
 
 import pytest
 
-from tests.support import client_for, conforms, loop_refusal, make_app, unproduced_outcomes
+from tests.support import client_for, conforms, loop_refusal, unproduced_outcomes
+# Fixtures shared by the contract modules: one strict app for the module, a tenant of its own per test.
+from tests.support import strict_module_app as app  # noqa: F401
+from tests.support import tenant_per_test as client  # noqa: F401
 
 BASE = "/loop-messaging/v1/messaging/campaigns"
 NEW = {"brand_id": "brand_t", "name": "Test", "segment_id": "seg_vip"}
@@ -35,19 +38,6 @@ ITEMS = _object({"items": {"type": "array", "items": SEED_CAMPAIGN}})
 
 def error(response, status: int, code: str) -> dict:
     return loop_refusal(response, status, code, SEED_ERROR)
-
-
-@pytest.fixture(scope="module")
-def app():
-    app = make_app()
-    yield app
-    assert app.state.runtime.violations.total == 0, dict(app.state.runtime.violations.counts)
-
-
-@pytest.fixture
-def client(app, request):
-    # A tenant per test: each starts from the fixtures, whatever the tests before it did.
-    return client_for(app, f"contract-{request.node.name}")
 
 
 @pytest.fixture

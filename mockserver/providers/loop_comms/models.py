@@ -1,7 +1,7 @@
 """loop-comms state, with no HTTP: campaigns, their sends, and the moves the rules allow. Progress is a
 function of the tenant's clock, applied whenever a campaign is read or written."""
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.api import EntityRejected
@@ -11,12 +11,14 @@ from mockserver.errors import ApiError
 from mockserver.providers._loop_platform import DeliveringSend
 from mockserver.providers.loop_comms import rules
 from mockserver.providers.loop_comms.errors import campaign_not_found, refused
-from mockserver.store import Collection, Store
+from mockserver.store import Collection, Rendered, Store
 from mockserver.tenancy import Environment
 
 
 @dataclass(slots=True)
-class Campaign:
+class Campaign(Rendered):
+    internal = frozenset({"sends"})
+
     id: str
     brand_id: str
     name: str
@@ -34,12 +36,10 @@ class Campaign:
     updated_at: str
     sends: list["Send"] = field(default_factory=list)  # newest last; rendered by history, not here
 
-    def render(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in CAMPAIGN_FIELDS}
-
 
 @dataclass(slots=True)
-class Send(DeliveringSend):
+class Send(DeliveringSend, Rendered):
+    internal = frozenset({"delivery"})
     counters = ("sent", "failed")
 
     id: str
@@ -55,12 +55,9 @@ class Send(DeliveringSend):
     created_at: str
     delivery: Delivery | None = None  # None for sends that came from fixtures: they stay as recorded
 
-    def render(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in SEND_FIELDS}
 
-
-CAMPAIGN_FIELDS = tuple(f.name for f in fields(Campaign) if f.name != "sends")
-SEND_FIELDS = tuple(f.name for f in fields(Send) if f.name != "delivery")
+CAMPAIGN_FIELDS = Campaign.field_names()
+SEND_FIELDS = Send.field_names()
 
 
 class CommsBackend(Store):

@@ -2,7 +2,7 @@
 allow. Progress (a scheduled campaign starting, a send finishing) is a function of the tenant's clock,
 applied whenever a campaign is read or written."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,12 +15,13 @@ from mockserver.providers.loop_messaging.errors import (
     campaign_not_found,
     invalid_field,
 )
-from mockserver.store import Collection, Store
+from mockserver.store import Collection, Rendered, Store
 from mockserver.tenancy import Environment
 
 
 @dataclass(slots=True)
-class Send(DeliveringSend):
+class Send(DeliveringSend, Rendered):
+    internal = frozenset({"delivery"})
     counters = ("sent_count", "failed_count")
 
     id: str
@@ -37,12 +38,11 @@ class Send(DeliveringSend):
     created_at: str
     delivery: Delivery
 
-    def render(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in SEND_FIELDS}
-
 
 @dataclass(slots=True)
-class Campaign:
+class Campaign(Rendered):
+    internal = frozenset({"send"})
+
     id: str
     brand_id: str
     name: str
@@ -58,12 +58,9 @@ class Campaign:
     updated_at: str
     send: Send | None = None  # the send under way; None for campaigns as recorded (fixtures, control plane)
 
-    def render(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in CAMPAIGN_FIELDS}
 
-
-CAMPAIGN_FIELDS = tuple(f.name for f in fields(Campaign) if f.name != "send")
-SEND_FIELDS = tuple(f.name for f in fields(Send) if f.name != "delivery")
+CAMPAIGN_FIELDS = Campaign.field_names()
+SEND_FIELDS = Send.field_names()
 
 
 class MessagingBackend(Store):
