@@ -33,8 +33,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pyspy_summary  # noqa: E402
-from scenarios import AT_SCALE, SCENARIOS, Entities, Scenario, fill  # noqa: E402
+import pyspy_summary
+from scenarios import AT_SCALE, SCENARIOS, Entities, Scenario, fill
 
 HERE = Path(__file__).resolve().parent
 THREADS, CONNECTIONS = 2, 32
@@ -82,7 +82,7 @@ def ensure_wrk(install: bool = True) -> str | None:
     for command in attempts:
         print(f"# {' '.join(command)}", file=sys.stderr, flush=True)
         try:
-            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+            done = subprocess.run(command, check=False, env=env, capture_output=True, text=True, timeout=300)
         except subprocess.TimeoutExpired:
             return f"`{' '.join(command)}` took longer than 300 s (no network?)"
         last = (done.stderr or done.stdout).strip()[-300:]
@@ -167,7 +167,7 @@ def wrk(port: int, scenario: Scenario, token: str, seconds: int, count: int, fol
     command = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "2s",
                "-s", str(script), f"http://127.0.0.1:{port}"]
     cpu_before = cpu_seconds(pid)
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, preexec_fn=pinned("wrk"))
+    done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=seconds + 30, preexec_fn=pinned("wrk"))
     cpu = cpu_seconds(pid) - cpu_before
     line = next((line for line in done.stdout.splitlines() if line.startswith("BENCH ")), None)
     if line is None or "load.lua" in done.stderr:
@@ -248,7 +248,7 @@ def serve(command: list[str], port: int, log: Path, health: str | None = "/__moc
     with log.open("wb") as out:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=HERE.parent,
-                                   preexec_fn=pinned("server"))
+                                   preexec_fn=pinned("server"))  # noqa: PLW1509 - this script starts no threads
         try:
             try:
                 ready = _wait_ready(process, port, health, started + timeout) - started
@@ -288,7 +288,7 @@ def _wait_ready(process: subprocess.Popen[bytes], port: int, health: str | None,
 PIN: dict[str, set[int]] = {}
 
 
-def pinned(role: str):  # noqa: ANN201 - a preexec_fn or None
+def pinned(role: str):
     cpus = PIN.get(role)
     return (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
 
@@ -377,10 +377,10 @@ def machine_facts() -> dict[str, str]:
 def _source() -> str:
     """The commit measured, and whether the work tree had changes on top of it."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10,
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, capture_output=True, text=True, timeout=10,
                               cwd=HERE.parent)
         dirty = subprocess.run(["git", "status", "--porcelain", "--", "mockserver", "contracts", "pyproject.toml"],
-                               capture_output=True, text=True, timeout=10, cwd=HERE.parent)
+                               check=False, capture_output=True, text=True, timeout=10, cwd=HERE.parent)
     except OSError:
         return "? (no git)"
     if head.returncode != 0:
@@ -390,7 +390,7 @@ def _source() -> str:
 
 
 def _wrk_version() -> str:
-    done = subprocess.run(["wrk", "-v"], capture_output=True, text=True, timeout=10)
+    done = subprocess.run(["wrk", "-v"], check=False, capture_output=True, text=True, timeout=10)
     return (done.stdout or done.stderr).split("[")[0].replace("wrk", "").strip() or "?"
 
 
@@ -508,7 +508,8 @@ def _record(pid: int, mode: Mode, scenario: Scenario) -> subprocess.Popen[bytes]
     that, stacks read from a running process come out torn), so profiled runs are a little slower."""
     command = [pyspy(), "record", "--pid", str(pid), "--duration", str(mode.measure_s), "--rate", "250",
                "--format", "raw", "--output", str(profile_file(mode, scenario))]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=pinned("wrk"))
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=pinned("wrk"))  # noqa: PLW1509 - this script starts no threads
 
 
 def check_moved(client: Client, scenario: Scenario, walked: int) -> str:
@@ -584,15 +585,15 @@ def measure_scale(mode: Mode, tmp: Path, providers: set[str], results: Results) 
 
 def markdown(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
     return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
 
 
 def report(results: Results, mode_name: str) -> str:
     out = [f"## mockserver benchmark ({mode_name})", ""]
     if results.load_before > 1.0:
-        out += [f"**The machine was busy before the run (load average {results.load_before:.2f}): "
-                "every number below is lower than on a quiet machine.**", ""]
+        out += [(f"**The machine was busy before the run (load average {results.load_before:.2f}): "
+                 "every number below is lower than on a quiet machine.**"), ""]
     out.append(markdown(["fact", "value"], [[k, v] for k, v in results.facts.items()]))
     out += ["", "### Load (each server alone on 127.0.0.1)", ""]
     floor = results.floor_rps
@@ -617,8 +618,8 @@ def report(results: Results, mode_name: str) -> str:
     out += ["", "### Start-up and memory", ""]
     scale = results.scale
     facts = [
-        ["ready: process start to first 200 from /__mock/health (median of "
-         f"{len(results.ready_s)})", f"{statistics.median(results.ready_s):.3f} s"],
+        [f"ready: process start to first 200 from /__mock/health (median of {len(results.ready_s)})",
+         f"{statistics.median(results.ready_s):.3f} s"],
         ["RSS idle (ready, no tenant loaded)", f"{results.idle_mb:.1f} MB"],
     ]
     if scale:
@@ -627,8 +628,8 @@ def report(results: Results, mode_name: str) -> str:
             [f"ready with a {n}-campaign fixture", f"{scale['ready_s']:.3f} s"],
             [f"RSS with the {n}-campaign fixture, no tenant yet", f"{scale['before_tenant_mb']:.1f} MB"],
             [f"first call of a tenant: loads {n} campaigns", f"{scale['tenant_load_s']:.3f} s"],
-            [f"RSS holding {n} campaigns (one tenant)", f"{scale['holding_mb']:.1f} MB "
-                                                          f"(peak {scale['holding_peak_mb']:.1f} MB)"],
+            [f"RSS holding {n} campaigns (one tenant)",
+             f"{scale['holding_mb']:.1f} MB (peak {scale['holding_peak_mb']:.1f} MB)"],
             [f"GET one campaign (control plane), median: 200 vs {n} campaigns",
              f"{scale['get_small_ms']:.2f} ms vs {scale['get_big_ms']:.2f} ms"],
             [f"cancel one campaign, median: 200 vs {n} campaigns",
@@ -700,7 +701,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mockserver-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        log = lambda text: print(f"# {time.perf_counter() - started:6.1f} s  {text}", file=sys.stderr, flush=True)  # noqa: E731
+        log = lambda text: print(f"# {time.perf_counter() - started:6.1f} s  {text}", file=sys.stderr, flush=True)
         log("start-up and idle memory")
         payload = measure_startup(mode, tmp, results)
         log(f"floor (answers {len(payload)} bytes, the size of a real cancel answer; access log "

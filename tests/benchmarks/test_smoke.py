@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN = ROOT / "benchmarks" / "run.py"
 sys.path.insert(0, str(RUN.parent))
 
-from scenarios import SCENARIOS  # noqa: E402
+from scenarios import SCENARIOS
 
 WRK_MISSING = 3  # run.py --ensure-wrk: wrk absent and not installable here
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason=
 @pytest.fixture(scope="module")
 def wrk() -> None:
     """wrk, installed by the benchmark itself (apt-get) when it can be; a skip saying why when not."""
-    done = subprocess.run([sys.executable, str(RUN), "--ensure-wrk"], capture_output=True, text=True, timeout=900)
+    done = subprocess.run([sys.executable, str(RUN), "--ensure-wrk"], check=False, capture_output=True, text=True, timeout=900)
     if done.returncode == WRK_MISSING:
         pytest.skip(f"wrk is not installed and cannot be installed here (no root or no network): "
                     f"{done.stderr.strip()}")
@@ -46,8 +46,8 @@ def table(output: str, first_header: str) -> dict[str, dict[str, str]]:
 
 
 def test_quick_run_prints_a_row_per_scenario_and_no_request_fails(wrk):
-    done = subprocess.run([sys.executable, str(RUN), "--quick"], capture_output=True, text=True, timeout=600,
-                          cwd=ROOT)
+    done = subprocess.run([sys.executable, str(RUN), "--quick"], check=False, capture_output=True, text=True,
+                          timeout=600, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     rows = table(done.stdout, "scenario")
     providers = {provider.id for provider in discover()} | {"control"}
