@@ -2,6 +2,7 @@
 environment variable; the command line wins."""
 
 import argparse
+import gc
 import logging
 import os
 import signal
@@ -76,6 +77,9 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
 def main(argv: list[str] | None = None) -> None:
     settings, access_log = parse(argv)
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    # Fewer, cheaper garbage-collector passes: a mock holds many long-lived entities, and the default
+    # thresholds walk them all often enough to put 100 ms to 1 s pauses into the p99 (docs/performance.md).
+    gc.set_threshold(700, 10, 1000)
     app = create_app(settings)
     base = f"http://{settings.host}:{settings.port}"
     print(f"mockserver on {base}", flush=True)

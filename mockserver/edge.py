@@ -17,7 +17,7 @@ from mockserver.clock import iso
 from mockserver.contracts import Contract, Match, Operation
 from mockserver.errors import ApiError, Problem
 from mockserver.faults import Fault
-from mockserver.jsonlimits import MAX_DEPTH, too_deep
+from mockserver.jsonlimits import MAX_DEPTH, may_be_too_deep, too_deep
 from mockserver.runtime import Runtime
 from mockserver.tenancy import Tenant
 
@@ -238,7 +238,7 @@ class ApiEndpoint:
                 value = orjson.loads(raw)
             except orjson.JSONDecodeError:
                 raise self.errors.invalid([Problem("", "The body is not valid JSON.")]) from None
-            if too_deep(value):
+            if may_be_too_deep(raw) and too_deep(value):
                 raise self.errors.invalid([Problem("", f"The body nests deeper than {MAX_DEPTH} levels.")])
         if not operation.body.is_valid(value):
             raise self.errors.invalid(operation.body.problems(value))

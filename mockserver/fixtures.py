@@ -3,6 +3,8 @@ list (campaigns, sends, groups, ...) is kept as one compressed stream of JSON li
 backend decodes its items one at a time as it builds: a 100,000-campaign fixture is never parsed whole
 per tenant, costs a few MB to hold, and no backend can change another's starting point."""
 
+import ctypes
+import gc
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +19,16 @@ def exact(data: bytes) -> bytes:
     """A copy that occupies only its length: orjson's output keeps its whole working buffer (about 4 KiB
     even for a 400-byte document), which matters for anything kept by the thousand."""
     return memoryview(data).tobytes()
+
+
+def release_freed_memory() -> None:
+    """Give the heap freed by a one-time whole-fixture parse back to the operating system (glibc keeps
+    it otherwise: ~55 MB with 100,000 campaigns). Elsewhere, nothing to do."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 class FixtureTemplate:
@@ -36,6 +48,7 @@ class FixtureTemplate:
             else:
                 self._parts[key] = (False, zlib.compress(orjson.dumps(value), 1))
         self._path = None
+        release_freed_memory()
 
     def fresh(self) -> dict[str, Any]:
         """A new copy; its lists are iterators that decode each item when it is reached."""
