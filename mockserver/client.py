@@ -12,11 +12,18 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from typing import Any
 
-PREFIXES = {"loop-comms": "/loop-comms", "loop-messaging": "/loop-messaging", "commcom": "/commcom/api",
-            "bsg": "/bsg"}
+
+
+@cache
+def _prefixes() -> dict[str, str]:
+    # Each provider's own declaration, not a copy of it.
+    from mockserver.providers import discover
+
+    return {provider.id: provider.prefix for provider in discover()}
 
 
 class MockError(Exception):
@@ -61,7 +68,7 @@ class MockClient:
 
     def url(self, provider: str) -> str:
         """The base URL to give a provider's SDK in place of the real one."""
-        return self.base_url + PREFIXES[provider]
+        return self.base_url + _prefixes()[provider]
 
     def call(self, method: str, path: str, body: Any = None, query: dict[str, Any] | None = None) -> Any:
         url = f"{self.base_url}/__mock{path}"

@@ -17,6 +17,7 @@ class DeliveringSend:
     service names them (`sent`/`failed` in comms, `sent_count`/`failed_count` in messaging)."""
 
     __slots__ = ()  # the sends are slotted dataclasses: keep them free of a __dict__
+    internal: ClassVar[frozenset[str]] = frozenset({"delivery"})  # the plan, not part of the rendered send
     counters: ClassVar[tuple[str, str]]
     status: str
     completed_at: str | None

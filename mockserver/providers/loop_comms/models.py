@@ -39,7 +39,6 @@ class Campaign(Rendered):
 
 @dataclass(slots=True)
 class Send(DeliveringSend, Rendered):
-    internal = frozenset({"delivery"})
     counters = ("sent", "failed")
 
     id: str

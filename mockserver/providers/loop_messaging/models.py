@@ -21,7 +21,6 @@ from mockserver.tenancy import Environment
 
 @dataclass(slots=True)
 class Send(DeliveringSend, Rendered):
-    internal = frozenset({"delivery"})
     counters = ("sent_count", "failed_count")
 
     id: str
