@@ -3,6 +3,7 @@ stack (a bare Starlette app on uvicorn), both loaded by wrk on 127.0.0.1, each a
 
     python benchmarks/run.py            # the full run, about 2-3 minutes
     python benchmarks/run.py --quick    # about 1 s a scenario: proves it works, numbers are rough
+    python benchmarks/run.py --smoke    # one tiny scenario, no warm-up, floor or scale: the test suite's check
 
 It installs wrk (Debian's package) if missing, then prints: the machine; start-up time and idle memory;
 one row per scenario (req/s, p50, p99, peak RSS of the server, ratio to the floor measured in the same
@@ -62,6 +63,9 @@ class Mode:
 # `entities` is where seeding starts: a warm-up that shows more are needed re-seeds with enough.
 FULL = Mode(warmup_s=2, measure_s=5, entities=40_000, scale=SCALE, startups=3, lookups=300)
 QUICK = Mode(warmup_s=1, measure_s=1, entities=10_000, scale=2_000, startups=1, lookups=30)
+# One second of one scenario that neither walks nor grows (so no warm-up is needed to size its seed).
+SMOKE = Mode(warmup_s=0, measure_s=1, entities=0, scale=0, startups=0, lookups=0)
+SMOKE_SCENARIO = "loop-messaging list (50 campaigns)"
 
 
 # --------------------------------------------------------------------------------------------- wrk
@@ -479,10 +483,11 @@ def _load_scenario(row: Row, count: int, folder: Path, mode: Mode, tmp: Path, ma
             row.note = f"probe {scenario.method} {probe_path} answered {status}: {answer[:160].decode(errors='replace')}"
             row.peak_mb = memory_mb(server.pid)["VmHWM"]
             return None
-        warm = wrk(port, scenario, token, mode.warmup_s, count, tmp, server.pid)
-        needed = int(warm.rps * (mode.measure_s + 1) * 1.3)
-        if may_reseed and scenario.walks and not scenario.entities and needed > count:
-            return needed
+        if mode.warmup_s:
+            warm = wrk(port, scenario, token, mode.warmup_s, count, tmp, server.pid)
+            needed = int(warm.rps * (mode.measure_s + 1) * 1.3)
+            if may_reseed and scenario.walks and not scenario.entities and needed > count:
+                return needed
         client.close()
         client.call("POST", "/__mock/reset")  # every entity back to its seeded state for the measured run
         recorder = _record(server.pid, mode, scenario) if mode.profile else None
@@ -621,7 +626,7 @@ def report(results: Results, mode_name: str) -> str:
         [f"ready: process start to first 200 from /__mock/health (median of {len(results.ready_s)})",
          f"{statistics.median(results.ready_s):.3f} s"],
         ["RSS idle (ready, no tenant loaded)", f"{results.idle_mb:.1f} MB"],
-    ]
+    ] if results.ready_s else []
     if scale:
         n = scale["campaigns"]
         facts += [
@@ -656,6 +661,8 @@ def as_json(results: Results) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="about 1 s a scenario, few campaigns: a smoke run")
+    parser.add_argument("--smoke", action="store_true",
+                        help=f"only '{SMOKE_SCENARIO}' for 1 s: no warm-up, start-up, floor or scale (a few seconds)")
     parser.add_argument("--only", action="append", default=[],
                         help="run only scenarios whose name contains this text (repeatable)")
     parser.add_argument("--no-scale", action="store_true", help="skip the 100,000-campaign measurements")
@@ -677,7 +684,7 @@ def main(argv: list[str] | None = None) -> int:
         return WRK_MISSING
     if args.ensure_wrk:
         return 0
-    mode = QUICK if args.quick else FULL
+    mode = SMOKE if args.smoke else QUICK if args.quick else FULL
     if args.launcher:
         LAUNCHER[:] = [str(args.launcher.resolve())]
     if args.pin:
@@ -697,32 +704,37 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot discover the providers: {problem}", file=sys.stderr)
         return 1
     chosen = [s for s in SCENARIOS if not args.only or any(text in s.name for text in args.only)]
+    if args.smoke and not args.only:
+        chosen = [s for s in SCENARIOS if s.name == SMOKE_SCENARIO]
     results = Results(machine_facts())
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mockserver-bench-") as tmp_name:
         tmp = Path(tmp_name)
         log = lambda text: print(f"# {time.perf_counter() - started:6.1f} s  {text}", file=sys.stderr, flush=True)
-        log("start-up and idle memory")
-        payload = measure_startup(mode, tmp, results)
-        log(f"floor (answers {len(payload)} bytes, the size of a real cancel answer; access log "
-            f"{'on' if results.access_log else 'off'}, as mockserver)")
-        results.facts["floor's access log"] = ("on: mockserver writes an access line per request" if results.access_log
-                                               else "off: mockserver writes no access line")
-        load, peak = measure_floor(mode, tmp, payload, mode.entities, results.access_log)
-        results.floor.append(load)
-        results.floor_peak_mb = peak
+        if not args.smoke:
+            log("start-up and idle memory")
+            payload = measure_startup(mode, tmp, results)
+            log(f"floor (answers {len(payload)} bytes, the size of a real cancel answer; access log "
+                f"{'on' if results.access_log else 'off'}, as mockserver)")
+            results.facts["floor's access log"] = ("on: mockserver writes an access line per request"
+                                                   if results.access_log else "off: mockserver writes no access line")
+            load, peak = measure_floor(mode, tmp, payload, mode.entities, results.access_log)
+            results.floor.append(load)
+            results.floor_peak_mb = peak
         for scenario in chosen:
             log(scenario.name)
             results.rows.append(measure_scenario(scenario, mode, tmp, providers))
-        log("floor again")
-        load, peak = measure_floor(mode, tmp, payload, mode.entities, results.access_log)
-        results.floor.append(load)
-        results.floor_peak_mb = max(results.floor_peak_mb, peak)
-        if not args.no_scale:
+        if not args.smoke:
+            log("floor again")
+            load, peak = measure_floor(mode, tmp, payload, mode.entities, results.access_log)
+            results.floor.append(load)
+            results.floor_peak_mb = max(results.floor_peak_mb, peak)
+        if not args.no_scale and not args.smoke:
             log(f"{mode.scale} campaigns")
             measure_scale(mode, tmp, providers, results)
         log("done")
-    text = report(results, "quick: numbers are rough" if args.quick else "full")
+    text = report(results, "smoke: proves it runs, numbers mean nothing" if args.smoke
+                  else "quick: numbers are rough" if args.quick else "full")
     if mode.profile:
         text += "\n\n## Profiles (py-spy; profiled runs are slower than unprofiled ones)\n"
         if profile_file(mode, FLOOR).is_file():

@@ -1,6 +1,7 @@
-"""Smoke test of the benchmark: `benchmarks/run.py --quick` (about a second a scenario) prints its table
-with a row per scenario, and every measured request found its entity (no 404, no error status). No
-timing is asserted: the numbers of a one-second run on a shared machine mean nothing."""
+"""Smoke test of the benchmark: `benchmarks/run.py --smoke` (one second of one small scenario, about two
+seconds in all) prints its tables, and no measured request failed. No timing is asserted: the numbers of a
+one-second run on a shared machine mean nothing. `--quick` (every scenario, about 40 s) and the full run
+are run by hand (docs/performance.md)."""
 
 import subprocess
 import sys
@@ -8,13 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.providers import discover
-
 ROOT = Path(__file__).resolve().parents[2]
 RUN = ROOT / "benchmarks" / "run.py"
 sys.path.insert(0, str(RUN.parent))
 
-from scenarios import SCENARIOS
+from run import SMOKE_SCENARIO
 
 WRK_MISSING = 3  # run.py --ensure-wrk: wrk absent and not installable here
 
@@ -45,24 +44,15 @@ def table(output: str, first_header: str) -> dict[str, dict[str, str]]:
     return rows
 
 
-def test_quick_run_prints_a_row_per_scenario_and_no_request_fails(wrk):
-    done = subprocess.run([sys.executable, str(RUN), "--quick"], check=False, capture_output=True, text=True,
-                          timeout=600, cwd=ROOT)
+def test_smoke_run_measures_its_scenario_and_no_request_fails(wrk):
+    done = subprocess.run([sys.executable, str(RUN), "--smoke"], check=False, capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
+    facts = table(done.stdout, "fact")
+    assert {"cores (nproc)", "mockserver source", "wrk"} <= set(facts)
     rows = table(done.stdout, "scenario")
-    providers = {provider.id for provider in discover()} | {"control"}
-    assert any(name.startswith("floor") for name in rows)
-    for scenario in SCENARIOS:
-        row = rows[scenario.name]
-        if scenario.provider not in providers:
-            assert row["note"].startswith("skipped"), row
-            continue
-        assert row["req/s"] != "-", f"{scenario.name} was not measured: {row['note']}"
-        assert row["non-2xx"] == "0", f"{scenario.name}: {row['non-2xx']} error answers ({row['note']})"
-        if scenario.moved:
-            moved, sampled = row["state moved"].split("/")
-            assert moved == sampled, f"{scenario.name}: only {row['state moved']} sampled entities moved"
-    assert "404" not in "".join(row["note"] for row in rows.values())
-    facts = table(done.stdout, "measure")
-    assert any(name.startswith("ready") for name in facts)
-    assert any(name.startswith("RSS holding") for name in facts)
+    [(name, row)] = rows.items()  # one scenario, nothing else measured (no floor: a smoke run)
+    assert name == SMOKE_SCENARIO
+    assert float(row["req/s"]) > 0, row
+    assert int(row["non-2xx"]) == 0, f"{row['non-2xx']} error answers ({row['note']})"
+    assert "socket errors" not in row["note"] and "failed" not in row["note"], row
