@@ -16,17 +16,18 @@ from mockserver.store import Collection, Store, json_copy
 from mockserver.tenancy import Environment
 
 
-def merged(stored: Any, given: Any) -> Any:
-    """`given` laid over `stored`: objects field by field (fields `stored` lacks are ignored), anything
-    else replaced. A single day name where a list of days belongs becomes a one-day list."""
-    if isinstance(stored, dict) and isinstance(given, dict):
-        out = dict(stored)
+def laid_over(own: Any, given: Any) -> Any:
+    """`given` laid over `own`, a value the caller owns (and gets back, changed): objects field by field
+    (fields `own` lacks are ignored), anything else replaced by a copy of `given`. A single day name where
+    a list of days belongs becomes a one-day list. Nothing of `given` is shared with the result, and
+    nothing else is written: a send built from its campaign's meta lays its fields over a copy of it."""
+    if isinstance(own, dict) and isinstance(given, dict):
         for key, value in given.items():
-            if key in stored:
+            if key in own:
                 if key == "days_of_week" and isinstance(value, str):
                     value = [value]
-                out[key] = merged(stored[key], value)
-        return out
+                own[key] = laid_over(own[key], value)
+        return own
     return json_copy(given)
 
 
@@ -171,18 +172,18 @@ class CommcomBackend(Store):
     def _build_campaign(self, campaign_id: str, given: dict[str, Any]) -> Campaign:
         now = iso(self.env.now())
         return Campaign(id=campaign_id, name=str(given.get("name", f"Campaign {campaign_id[:8]}")),
-                        meta=merged(rules.default_meta(), given.get("meta", {})),
+                        meta=laid_over(rules.default_meta(), given.get("meta", {})),
                         created_at=given.get("created_at", now), updated_at=given.get("updated_at", now))
 
     def _build_send(self, send_id: str, given: dict[str, Any]) -> Send:
         campaign_id = str(given.get("sms_campaign_id") or self.env.new_uuid())
         campaign = self.campaigns.entities.get(campaign_id)
-        template = campaign.meta if campaign is not None else rules.default_meta()
+        template = json_copy(campaign.meta) if campaign is not None else rules.default_meta()
         status = given.get("status", rules.PENDING)
         if status not in rules.SEND.statuses:
             raise EntityRejected([f"status must be one of {list(rules.SEND.statuses)}"])
         given_meta = given.get("meta", {})
-        meta = merged(template, given_meta)
+        meta = laid_over(template, given_meta)
         if meta["send_type"] not in rules.SEND_TYPES:
             raise EntityRejected([f"meta.send_type must be one of {list(rules.SEND_TYPES)}"])
         given_status = given_meta.get("multistep_status", {}) if isinstance(given_meta, dict) else {}
@@ -225,7 +226,7 @@ class CommcomBackend(Store):
         campaign = self.campaign(campaign_id)
         campaign.name = body["name"]
         if "meta" in body:
-            campaign.meta = merged(campaign.meta, body["meta"])
+            campaign.meta = laid_over(json_copy(campaign.meta), body["meta"])
         campaign.updated_at = iso(self.env.now())
         return campaign
 
