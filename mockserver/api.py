@@ -10,6 +10,8 @@ from mockserver.errors import ErrorShape
 
 if TYPE_CHECKING:
     from mockserver.runtime import Runtime
+    from mockserver.settings import Settings
+    from mockserver.statemachine import StateMachine
     from mockserver.tenancy import Environment, Tenant
 
 
@@ -65,3 +67,11 @@ class Provider(Api):
     # collection name -> the statuses its entities may be put in through the control plane, for
     # contracts that declare no `<Entity>Fields` schema of their own
     statuses: Mapping[str, tuple[str, ...]] = field(kw_only=True, default_factory=dict)
+    # collection name -> the state machine that moves its entities (what coverage counts transitions of)
+    machines: Mapping[str, "StateMachine"] = field(kw_only=True, default_factory=dict)
+    # Proxy recording (docs/proxy.md): operationId -> (collection, JSON pointer to the entity, or to a list
+    # of them, in that operation's 2xx answer): which real answers reveal which collection's entities.
+    records: Mapping[str, tuple[str, str]] = field(kw_only=True, default_factory=dict)
+    # Bearers the provider's own login hands out carry their proof (a signature), so the runtime asks the
+    # provider instead of remembering them: (token, settings) -> whether the provider issued it.
+    verify_token: Callable[[str, "Settings"], bool] | None = field(kw_only=True, default=None)

@@ -10,6 +10,7 @@ from mockserver import contracts
 from mockserver.api import Api, Provider
 from mockserver.contracts import Contract
 from mockserver.control import control_api
+from mockserver.fixture_check import check_fixtures
 from mockserver.fixtures import FixtureTemplate
 from mockserver.persistence import StateFile
 from mockserver.settings import Settings
@@ -51,21 +52,15 @@ class Runtime:
         for api in self.apis:
             contracts.check_handlers(self.contracts[api.id], api.handlers)
         self.state_file = StateFile(settings.state_file, settings) if settings.state_file else None
-        self.tenants = Tenants(settings, self.providers, _read_fixtures(settings.fixtures_dir, self.providers),
-                               self.state_file)
+        fixtures = _read_fixtures(settings.fixtures_dir, self.providers)
+        check_fixtures(self.providers, fixtures, self.contracts, settings)  # refuse to start half-working
+        self.tenants = Tenants(settings, self.providers, fixtures, self.state_file)
         self.violations = Violations()
-        # Bearer tokens handed out by a provider's own login operation: accepted like --token ones.
-        self.issued_tokens: set[str] = self.state_file.issued_tokens() if self.state_file else set()
+        # Bearer tokens a provider's own login hands out are verified by that provider, never stored.
+        self._token_verifiers = [p.verify_token for p in providers if p.verify_token is not None]
         # (api id, operationId, status) -> how many answers: which documented outcomes were ever produced.
         self.answered: Counter[tuple[str, str, int]] = Counter()
 
     def accepts(self, token: str | None) -> bool:
-        return token is not None and (self.settings.accepts(token) or token in self.issued_tokens)
-
-    def issue_token(self, token: str) -> str:
-        """A provider's login hands this token out; from now on it is accepted, and names its tenant."""
-        if token not in self.issued_tokens:
-            self.issued_tokens.add(token)
-            if self.state_file is not None:
-                self.state_file.add_issued_token(token)
-        return token
+        return token is not None and (self.settings.accepts(token)
+                                      or any(verify(token, self.settings) for verify in self._token_verifiers))

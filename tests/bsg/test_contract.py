@@ -108,7 +108,8 @@ def test_lifecycle_on_the_clock(app):
     client = client_for(app, "lifecycle")
     _freeze(client)
     campaign = _create(client, groups=[101, 102])  # 7 distinct numbers: one shared by both groups
-    assert campaign["status"] == "moderation" and campaign["real_start_at"] is None
+    # real_start_at is a string (seed 003), the planned start until sending begins (docs/bsg.md).
+    assert campaign["status"] == "moderation" and campaign["real_start_at"] == "2026-03-01 10:00:00"
     assert campaign["created_at"] == campaign["start_at"] == "2026-03-01 10:00:00"
     assert campaign["name"] == "RCS api campaign / 2026-03-01 10:00:00"
     _advance(client, 59.5)
@@ -237,3 +238,24 @@ def test_control_plane_refuses_delivered_above_sent(client):
     response = client.put("/__mock/bsg/campaigns/50", json={"statistics": {"delivered": 2, "sent": 1}})
     assert response.status_code == 422
     assert client.put("/__mock/bsg/campaigns/50", json={"status": "spam"}).json()["status"] == "spam"
+
+
+def test_a_login_bearer_is_verified_not_stored():
+    """Issue 12: 20k logins kept 7 MB for ever. A bearer carries its own proof: a second server with the
+    same --token list (a restart) accepts it without having seen the login, nothing grows per login, and a
+    bearer altered or signed for another credential list is refused."""
+    issuer = make_app(tokens=("live_allowed",))
+    bearer = client_for(issuer, None).post(f"{B}/auth/login", json={"api_key": "live_allowed"}).json()["bearer"]
+    restarted = make_app(tokens=("live_allowed",))
+    assert client_for(restarted, bearer).get(f"{B}/campaigns/1").status_code == 200
+    header, payload, signature = bearer.split(".")
+    forged = f"{header}.{payload[:-2]}AA.{signature}"
+    assert client_for(restarted, forged).get(f"{B}/campaigns/1").status_code == 401
+    other_list = make_app(tokens=("live_other",))
+    assert client_for(other_list, bearer).get(f"{B}/campaigns/1").status_code == 401
+    assert not vars(issuer.state.runtime).get("issued_tokens")
+
+
+def test_an_api_key_is_bounded(anonymous):
+    assert anonymous.post(f"{B}/auth/login", json={"api_key": "live_" + "k" * 100_000}).status_code == 422
+    assert anonymous.post(f"{B}/auth/login", json={"api_key": "live_" + "k" * 200}).status_code == 200

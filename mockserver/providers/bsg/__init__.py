@@ -3,9 +3,10 @@ the tenant's clock. Read top to bottom: rules.py (states, transitions, assumptio
 routes.py (operations), errors.py."""
 
 from mockserver.api import Provider
+from mockserver.providers.bsg import rules
 from mockserver.providers.bsg.errors import ERRORS
 from mockserver.providers.bsg.models import BsgBackend
-from mockserver.providers.bsg.routes import HANDLERS
+from mockserver.providers.bsg.routes import HANDLERS, verify_bearer
 
 PROVIDER = Provider(
     id="bsg",
@@ -13,6 +14,10 @@ PROVIDER = Provider(
     title="BSG RCS",
     errors=ERRORS,
     handlers=HANDLERS,
+    machines={"campaigns": rules.CAMPAIGN},
     backend=BsgBackend,
     collections={"campaigns": "#/components/schemas/Campaign"},
+    records={op: ("campaigns", "/data") for op in (
+        "createRcsCampaign", "getCampaign", "listCampaigns", "stopCampaign", "stopCampaignPatch", "renewCampaign")},
+    verify_token=verify_bearer,
 )

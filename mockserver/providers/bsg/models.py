@@ -68,7 +68,8 @@ class Campaign:
     def render(self) -> dict[str, Any]:
         return {
             "id": self.id, "name": self.name, "sender": self.sender, "status": self.status,
-            "message_type": self.message_type, "start_at": self.start_at, "real_start_at": self.real_start_at,
+            "message_type": self.message_type, "start_at": self.start_at,
+            "real_start_at": self.real_start_at or self.start_at,  # rules: real_start_at before sending
             "finished_at": self.finished_at, "created_at": self.created_at,
             "statistics": {"delivered": self.delivered, "sent": self.sent},
             "calculated_price": self.calculated_price,
@@ -134,15 +135,16 @@ class BsgBackend(Store):
         if campaign.status in (rules.MODERATION, rules.SCHEDULED) and campaign.next_at and now >= campaign.next_at:
             moment, start = campaign.next_at, rules.parse_date(campaign.start_at)
             if campaign.status == rules.MODERATION and start > moment:
-                campaign.status = rules.CAMPAIGN.target("schedule", campaign.status)
+                campaign.status = rules.CAMPAIGN.moved("schedule", campaign.status)
                 campaign.next_at = start
                 return self._settle(campaign)
+            rules.CAMPAIGN.moved("start", campaign.status)  # counted here; _begin_sending sets it
             self._begin_sending(campaign, moment)
         if campaign.status == rules.SENDING and campaign.sending is not None:
             counts, finished = campaign.sending.counts(now)
             campaign.sent, campaign.delivered, campaign.sms_sent, campaign.sms_delivered = counts
             if finished is not None:
-                campaign.status = rules.CAMPAIGN.target("finish", campaign.status)
+                campaign.status = rules.CAMPAIGN.moved("finish", campaign.status)
                 campaign.finished_at, campaign.sending = rules.render_date(finished), None
 
     # --- entities from fixtures and the control plane --------------------------------------------------
@@ -169,6 +171,8 @@ class BsgBackend(Store):
         if status not in rules.CAMPAIGN.statuses:
             raise EntityRejected([f"status must be one of {list(rules.CAMPAIGN.statuses)}"])
         values = existing.render() if existing else self._defaults(status, now)
+        if existing:  # render shows the planned start until sending begins; keep the real one unknown
+            values["real_start_at"] = existing.real_start_at
         values = _merged(values, {name: value for name, value in given.items() if name in values and name != "id"})
         stats = values["statistics"]
         sms = values["alternative_channels"]["sms"]["statistics"]

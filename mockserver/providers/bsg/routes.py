@@ -7,23 +7,39 @@ import hmac
 import orjson
 
 from mockserver.api import Call, Reply
+from mockserver.providers.bsg import rules
 from mockserver.providers.bsg.errors import ERRORS
+from mockserver.settings import Settings
 
 _JWT_HEADER = {"alg": "HS256", "typ": "JWT"}
-_SIGNING_KEY = b"mockserver-bsg"
 
 
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def bearer_for(api_key: str) -> str:
-    """A JWT-shaped bearer that depends only on the key (so a key always reaches the same tenant) and
-    does not reveal it."""
+def _signing_key(settings: Settings) -> bytes:
+    # The credentials list is the secret: stable across restarts with the same --token list (a state file
+    # keeps its tenants), unknown to anyone who holds none of the credentials (rules: the login bearer).
+    return hashlib.sha256("\0".join(("mockserver-bsg", *sorted(settings.tokens))).encode()).digest()
+
+
+def _signature(signed: str, settings: Settings) -> str:
+    return _b64(hmac.new(_signing_key(settings), signed.encode(), hashlib.sha256).digest())
+
+
+def bearer_for(api_key: str, settings: Settings | None = None) -> str:
+    """A JWT-shaped bearer that depends only on the key and the credentials list (so a key always reaches
+    the same tenant), does not reveal the key, and proves itself: nothing is stored per login."""
     subject = hashlib.sha256(api_key.encode()).hexdigest()[:32]
     signed = f"{_b64(orjson.dumps(_JWT_HEADER))}.{_b64(orjson.dumps({'iss': 'mockserver-bsg', 'sub': subject}))}"
-    signature = hmac.new(_SIGNING_KEY, signed.encode(), hashlib.sha256).digest()
-    return f"{signed}.{_b64(signature)}"
+    return f"{signed}.{_signature(signed, settings or Settings())}"
+
+
+def verify_bearer(token: str, settings: Settings) -> bool:
+    signed, _, signature = token.rpartition(".")
+    return bool(signed) and len(token) <= rules.BEARER_MAX_LENGTH and hmac.compare_digest(
+        signature, _signature(signed, settings))
 
 
 def login(call: Call) -> Reply:
@@ -31,7 +47,7 @@ def login(call: Call) -> Reply:
     # The --token list, when given, is the set of credentials: the same test decides keys and bearers.
     if not call.runtime.settings.accepts(api_key):
         raise ERRORS.unauthorized()
-    return 200, {"bearer": call.runtime.issue_token(bearer_for(api_key))}
+    return 200, {"bearer": bearer_for(api_key, call.runtime.settings)}
 
 
 def refresh_token(call: Call) -> Reply:

@@ -24,6 +24,7 @@ CAMPAIGN = StateMachine(
         "start": {MODERATION: SENDING, SCHEDULED: SENDING},
         "finish": {SENDING: DONE},
     },
+    clock_actions=("schedule", "start", "finish"),  # moved by the tenant's clock, never by a client
 )
 FINAL = (STOPPED, DONE)  # the seed: "final status"
 
@@ -85,8 +86,9 @@ def latest_start(now: datetime) -> datetime:
 # ASSUMPTION: an instant campaign's start_at is its creation time: the seed types start_at as a string
 # (never null), and real_start_at tells when sending actually began.
 
-# ASSUMPTION: real_start_at is null until sending begins and finished_at until the campaign is final:
-# the seed types real_start_at as a string, but no real start exists before one happens.
+# ASSUMPTION: until sending begins, real_start_at holds the planned start (start_at): the seed types it a
+# string, never null, and the planned start is the best "actual start" known before one happens. It
+# becomes the moment sending began. finished_at is null until the campaign is final (seed: null|string).
 
 # The lifecycle's timings come from the settings: moderation lasts `bsg_moderation_seconds` (default 60)
 # and recipients are handled at `delivery_rate` a second (mockserver.delivery).
@@ -155,7 +157,13 @@ def months_before(moment: datetime, months: int) -> datetime:
 
 # ASSUMPTION: login answers the same JWT-shaped bearer for the same api key (derived from it, never
 # containing it), so a key always reaches the same tenant; refresh answers the caller's bearer unchanged,
-# since a new bearer would be a new tenant. With --token, only an api key that is itself one of the
+# since a new bearer would be a new tenant. The bearer is HMAC-signed with a key derived from the --token
+# list, and verified on every call instead of being remembered: logins cost no memory, a restart with the
+# same list (and state file) accepts the same bearers, and no bearer can be forged without a credential.
+# ASSUMPTION: an api_key is at most 255 characters (BSG's keys are "live_" or "test_" and about 20
+# characters; the docs give no maximum, and an unbounded key is an unbounded hash input on every login).
+API_KEY_MAX_LENGTH = 255
+BEARER_MAX_LENGTH = 512  # what login issues is ~190 characters; longer is not ours With --token, only an api key that is itself one of the
 # --token values may log in (the --token list is the set of credentials); otherwise, as for bearers, any
 # key but one containing "invalid".
 
