@@ -19,6 +19,7 @@ from mockserver.errors import ApiError, Problem
 from mockserver.faults import Fault
 from mockserver.jsonlimits import MAX_DEPTH, may_be_too_deep, too_deep
 from mockserver.runtime import Runtime
+from mockserver.jsonnumbers import integral_as_int
 from mockserver.tenancy import Tenant
 
 log = logging.getLogger("mockserver")
@@ -242,7 +243,7 @@ class ApiEndpoint:
                 raise self.errors.invalid([Problem("", f"The body nests deeper than {MAX_DEPTH} levels.")])
         if not operation.body.is_valid(value):
             raise self.errors.invalid(operation.body.problems(value))
-        return value
+        return integral_as_int(value)
 
     def query(self, operation: Operation, request: Incoming) -> dict[str, Any]:
         query, problems = {}, []

@@ -2,6 +2,8 @@
 refusals in `{error, message}`."""
 
 import asyncio
+import re
+import uuid
 
 import httpx
 import pytest
@@ -10,6 +12,7 @@ from tests.support import client_for
 
 ENTITY = "/__mock/loop-comms/campaigns"
 BASE = "/loop-comms/v1/admin/campaigns"
+COMMCOM = "/commcom/api/v1/sms/campaigns"
 
 
 def test_health_needs_no_token(anonymous):
@@ -152,3 +155,26 @@ def test_an_id_is_percent_decoded_exactly_once(app, token, encoded, entity_id):
     assert got.json()["id"] == entity_id
     assert cancelled.status_code == 200, cancelled.text
     assert cancelled.json()["campaign"]["id"] == entity_id
+
+
+def _integral_floats(text: str) -> list[str]:
+    return re.findall(r'"(\w+)":(-?\d+)\.0\b', text)
+
+
+def test_integral_floats_are_integers_wherever_the_contract_says_integer(client):
+    """JSON Schema counts 42412.0 as an integer (schemathesis ST202): accepted, and stored as 42412."""
+    campaign = client.post(COMMCOM, json={"name": "floats"}).json()["data"]["id"]
+    meta = {"send_type": "multistep", "multistep_data": {"step_delay": 42412.0, "step_size": 200.0},
+            "multistep_status": {"total_available_contacts": 1000.0}}
+    put = client.put(f"/__mock/commcom/sends/{uuid.uuid4()}", json={"sms_campaign_id": campaign, "meta": meta})
+    assert put.status_code == 200, put.text
+    assert put.json()["meta"]["multistep_data"]["step_delay"] == 42412
+    assert _integral_floats(put.text) == []
+    # A provider's own operation: stored as an integer, so answered as one.
+    updated = client.put(f"{COMMCOM}/{campaign}", json={"name": "floats", "meta": {"multistep_data": {"step_size": 7.0}}})
+    assert updated.status_code == 200, updated.text
+    assert '"step_size":7,' in updated.text and _integral_floats(updated.text) == []
+    # Beyond 64 bits an integral number stays as parsed: accepted or refused, never a 500.
+    huge = {"send_type": "multistep", "multistep_data": {"step_delay": 1e30, "step_size": 1e30}}
+    answer = client.put(f"/__mock/commcom/sends/{uuid.uuid4()}", json={"sms_campaign_id": campaign, "meta": huge})
+    assert answer.status_code in (200, 422), answer.text

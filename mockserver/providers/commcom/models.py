@@ -60,7 +60,7 @@ def _performance(step: progress.Step) -> str:
 class Send:
     id: str
     sms_campaign_id: str
-    status: str  # as stored; for a live send, where it was when created (the run decides from then on)
+    status: str  # as stored; for a live send, where it was last seen (the run decides from then on)
     meta: dict[str, Any]
     next_step_timestamp: str | None
     created_at: str
@@ -76,6 +76,8 @@ class Send:
         done = self.run.progress(now)
         status = (rules.PENDING if not done.started
                   else rules.SENT if done.finished_at is not None else rules.IN_PROGRESS)
+        if status != self.status and rules.SEND.clocked(self.status, status):
+            self.status = status  # the clock's moves, counted once each: remembered as last seen
         meta = json_copy(self.meta)
         meta["multistep_status"].update({
             "current_step": len(done.steps), "total_sent": done.total,
@@ -131,9 +133,11 @@ def _start(send_type: str, meta: dict[str, Any], created_at: datetime) -> dateti
 
 
 def _positive(value: Any, name: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+    # The edge has made integral numbers ints; one past 64 bits is still a float (and still a JSON integer).
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if not whole or isinstance(value, bool) or value < 1:
         raise EntityRejected([f"{name} must be a positive integer for a live send"])
-    return value
+    return int(value)
 
 
 def _steps(send_type: str, start: datetime, meta: dict[str, Any]) -> progress.Steps:

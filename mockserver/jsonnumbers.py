@@ -1,0 +1,25 @@
+"""JSON has one number type: `200.0` and `200` are the same number, and JSON Schema counts both as an
+`integer`. Python's parser makes the first a float, which code checking `isinstance(x, int)` would
+refuse and which would be echoed back as `200.0`. So the edge turns every integral number of a request
+body into an int, once, for every API, before any handler sees it."""
+
+from typing import Any
+
+# orjson writes integers of at most 64 bits: a larger integral float stays a float (still a JSON integer).
+_LOWEST, _HIGHEST = -(2**63), 2**64 - 1
+
+
+def integral_as_int(value: Any) -> Any:
+    """`value` with every float that holds a whole number (within 64 bits) made an int; dicts and lists
+    are changed in place (a freshly parsed body belongs to the request)."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and _LOWEST <= value <= _HIGHEST else value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, float | dict | list):
+                value[key] = integral_as_int(item)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, float | dict | list):
+                value[index] = integral_as_int(item)
+    return value
