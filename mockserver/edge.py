@@ -147,7 +147,18 @@ class ApiEndpoint:
             await send_json(send, 200, self._openapi)
             return
         token = bearer_token(request)
-        tenant = self.runtime.tenants.get(token) if self.runtime.accepts(token) else None
+        if not self.runtime.accepts(token):
+            await self.serve_tenant(scope, receive, send, request, path, None)
+            return
+        # Held (pinned) until answered: evicting it meanwhile would let the next request load a second copy.
+        tenant = self.runtime.tenants.acquire(token)
+        try:
+            await self.serve_tenant(scope, receive, send, request, path, tenant)
+        finally:
+            self.runtime.tenants.release(token)
+
+    async def serve_tenant(self, scope: Scope, receive: Receive, send: Send, request: Incoming, path: str,
+                           tenant: Tenant | None) -> None:
         try:
             raw = await read_body(request, receive, self.runtime.settings.max_body_bytes)
             answer = await self.answer(scope, request, path, raw, tenant)

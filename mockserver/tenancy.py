@@ -6,7 +6,7 @@ memory."""
 import hashlib
 import random
 import uuid
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -76,6 +76,11 @@ class Tenant:
 
 
 class Tenants:
+    """The live tenants, one object per token at any moment. A tenant is pinned while a request holds it
+    (`acquire` .. `release`): eviction passes it by, so a request that awaits (its body, a delay fault)
+    never writes into a copy that a later request no longer sees. The cap can be exceeded by the tenants
+    in flight, and is restored as they are released."""
+
     def __init__(self, settings: Settings, providers: dict[str, Provider],
                  fixtures: dict[str, FixtureTemplate], state_file: StateFile | None = None) -> None:
         self._state_file = state_file
@@ -83,6 +88,7 @@ class Tenants:
         self._providers = providers
         self._fixtures = fixtures
         self._tenants: OrderedDict[str, Tenant] = OrderedDict()
+        self._pins: Counter[str] = Counter()  # token -> requests holding its tenant
 
     def get(self, token: str) -> Tenant:
         tenant = self._tenants.get(token)
@@ -92,11 +98,39 @@ class Tenants:
             if stored is not None:
                 tenant.restore(stored)
             self._tenants[token] = tenant
-            while len(self._tenants) > self._settings.max_tenants:
-                self._tenants.popitem(last=False)
+            self._evict()
         else:
             self._tenants.move_to_end(token)
         return tenant
+
+    def acquire(self, token: str) -> Tenant:
+        """The token's tenant, pinned until `release`."""
+        self._pins[token] += 1
+        try:
+            return self.get(token)
+        except BaseException:
+            self.release(token)
+            raise
+
+    def release(self, token: str) -> None:
+        self._pins[token] -= 1
+        if self._pins[token] <= 0:
+            del self._pins[token]
+            self._evict()
+
+    def _evict(self) -> None:
+        """Forget the least recently used tenants nobody holds, down to the cap."""
+        excess = len(self._tenants) - self._settings.max_tenants
+        if excess <= 0:
+            return
+        victims = []
+        for token in self._tenants:  # oldest first; only the pinned ones are passed by
+            if len(victims) == excess:
+                break
+            if token not in self._pins:
+                victims.append(token)
+        for token in victims:
+            del self._tenants[token]
 
     def save(self, tenant: Tenant) -> None:
         """Make the tenant's state durable (a no-op without --state-file)."""
