@@ -1,11 +1,14 @@
 """What the two Loop Health services (comms, messaging) share: a campaign send that delivers to its
-recipients at the delivery rate on the tenant's clock. Not a provider (discovery skips `_` modules)."""
+recipients at the delivery rate on the tenant's clock, and the clock's moves on a campaign (a scheduled
+campaign starts at its scheduled_at; a sending one is sent once its send has handled every recipient).
+Not a provider (discovery skips `_` modules)."""
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from mockserver.clock import iso
+from mockserver.clock import iso, parse_iso
 from mockserver.delivery import Delivery
+from mockserver.statemachine import StateMachine
 
 # ASSUMPTION (both services): send statuses are not documented. A send is `sending` until every
 # recipient is handled, then `completed`.
@@ -34,3 +37,50 @@ class DeliveringSend:
         if progress.finished_at is not None:
             self.status, self.completed_at = SEND_COMPLETED, iso(progress.finished_at)
         return progress.finished_at
+
+
+def start_time(scheduled_at: object) -> datetime | None:
+    """When the clock starts a scheduled campaign; None (never) for a time the control plane put that
+    is no time at all, or one outside years 1-9999 once in UTC."""
+    if not isinstance(scheduled_at, str):
+        return None
+    try:
+        due = parse_iso(scheduled_at)
+        iso(due)
+    except (ValueError, OverflowError):
+        return None
+    return due
+
+
+class ClockedCampaigns:
+    """The clock's moves on a Loop campaign, for a backend whose state machine has a "start" row
+    (scheduled -> sending) and a "finish" row (sending -> sent). The backend says how a campaign starts
+    (`_start`), whom a scheduled one goes out to (`_scheduled_recipients`) and which send is under way
+    (`_current_send`)."""
+
+    machine: ClassVar[StateMachine]
+    env: Any  # mockserver.tenancy.Environment
+
+    def _start(self, campaign: Any, target: str, at: datetime, recipients: list[dict[str, str]]) -> DeliveringSend:
+        raise NotImplementedError
+
+    def _scheduled_recipients(self, campaign: Any) -> list[dict[str, str]]:
+        raise NotImplementedError
+
+    def _current_send(self, campaign: Any) -> DeliveringSend | None:
+        raise NotImplementedError
+
+    def _settle(self, campaign: Any) -> None:
+        now = self.env.now()
+        target = self.machine.target("start", campaign.status)
+        if target is not None:
+            due = start_time(campaign.scheduled_at)
+            if due is not None and due <= now:
+                self._start(campaign, self.machine.moved("start", campaign.status), due,
+                            self._scheduled_recipients(campaign))
+        send = self._current_send(campaign)
+        if send is not None and self.machine.target("finish", campaign.status) is not None:
+            finished = send.settle(now)
+            if finished is not None:
+                campaign.status = self.machine.moved("finish", campaign.status)
+                campaign.sent_at = campaign.updated_at = iso(finished)

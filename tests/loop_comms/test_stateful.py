@@ -4,7 +4,11 @@
   scheduled -> cancelled, else 409; unknown ids 404 (history: an empty list);
 - a send handles its recipients at the delivery rate on the tenant's clock; one the campaign's channel
   cannot deliver to (not an e-mail address on email, not E.164 on sms) fails; when all are handled the
-  campaign is sent.
+  campaign is sent;
+- a scheduled campaign starts by the clock when its scheduled_at passes (the README: scheduled campaigns
+  start as functions of the clock, as loop-messaging's do), with a send that starts at scheduled_at to the
+  recipients the fixtures list for it (fixtures/loop-comms.json: cmp_scheduled's three, at 2027-06-01
+  09:00, so already sent when the model's clock starts in 2030), or to nobody.
 
 The app delivers one recipient a second and the clock is frozen on a whole second and only advanced by
 whole seconds, so the model can say exactly how far every send has got."""
@@ -23,11 +27,14 @@ from tests.support import client_for, make_app
 BASE = "/loop-comms/v1/admin/campaigns"
 START = "2030-01-01T00:00:00Z"
 APP = make_app(delivery_rate=1.0)
+# cmp_scheduled's scheduled_at in the fixtures, in seconds since START (negative: before it).
+FIXTURE_SCHEDULED_AT = int((datetime(2027, 6, 1, 9, tzinfo=UTC) - datetime(2030, 1, 1, tzinfo=UTC)).total_seconds())
 
 # (address, deliverable on email, deliverable on sms); every other channel delivers anything.
 ADDRESSES = [
     ("ann@example.com", True, False),
     ("bob.smith+news@mail.example.org", True, False),
+    ("bob@example.com", True, False),
     ("not-an-address", False, False),
     ("ann@localhost", False, False),
     ("+15550100", False, True),
@@ -68,6 +75,8 @@ class ModelCampaign:
     status: str
     sends: list[ModelSend] = field(default_factory=list)
     live: bool = True  # False for a fixture campaign "sending" with no recipients the mock knows of
+    starts_at: int | None = None  # a scheduled campaign: when the clock starts it (seconds since START)
+    audience: tuple[str, ...] = ()  # whom it then goes out to
 
 
 class Comms(RuleBasedStateMachine):
@@ -85,6 +94,10 @@ class Comms(RuleBasedStateMachine):
 
     def status(self, cid: str) -> str:
         campaign = self.model[cid]
+        if campaign.status == "scheduled" and campaign.starts_at is not None and campaign.starts_at <= self.now:
+            campaign.status = "sending"
+            campaign.sends.append(ModelSend(campaign.starts_at,
+                                            [deliverable(campaign.channel, a) for a in campaign.audience]))
         if campaign.status == "sending" and campaign.live and campaign.sends and campaign.sends[-1].finished(self.now):
             campaign.status = "sent"
         return campaign.status
@@ -93,7 +106,11 @@ class Comms(RuleBasedStateMachine):
         return sorted(cid for cid in self.model if self.status(cid) in statuses)
 
     def iso_now(self) -> str:
-        return (datetime(2030, 1, 1, tzinfo=UTC) + timedelta(seconds=self.now)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        return self.iso_at(self.now)
+
+    @staticmethod
+    def iso_at(seconds: int) -> str:
+        return (datetime(2030, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
     # -- moves ----------------------------------------------------------------------------------------
 
@@ -106,7 +123,9 @@ class Comms(RuleBasedStateMachine):
         self.model.update({
             "cmp_draft": ModelCampaign("email", "draft"),
             "cmp_draft_sms": ModelCampaign("sms", "draft"),
-            "cmp_scheduled": ModelCampaign("email", "scheduled"),
+            # scheduled_at 2027-06-01T09:00:00Z, long before START: sent, to its three fixture recipients.
+            "cmp_scheduled": ModelCampaign("email", "scheduled", starts_at=FIXTURE_SCHEDULED_AT,
+                                           audience=("ann@example.com", "bob@example.com", "not-an-address")),
             "cmp_sending": ModelCampaign("email", "sending", live=False),
             "cmp_sent": ModelCampaign("email", "sent"),
             "cmp_cancelled": ModelCampaign("email", "cancelled"),
@@ -125,14 +144,16 @@ class Comms(RuleBasedStateMachine):
         self.model[campaign["id"]] = ModelCampaign(channel, "draft")
         return campaign["id"]
 
-    @rule(target=campaigns, channel=st.sampled_from(CHANNELS))
-    def put_scheduled(self, channel):
+    @rule(target=campaigns, channel=st.sampled_from(CHANNELS), delay=st.sampled_from([0, 1, 3, 5, None]))
+    def put_scheduled(self, channel, delay):
+        """A scheduled campaign due `delay` seconds from now (None: next year, out of the run's reach); no
+        recipients are known for it, so it goes out to nobody."""
         cid = f"sched_{uuid.uuid4().hex[:8]}"
+        due = "2031-01-01T00:00:00.000Z" if delay is None else self.iso_at(self.now + delay)
         response = self.client.put(f"/__mock/loop-comms/campaigns/{cid}",
-                                   json={"status": "scheduled", "channel": channel,
-                                         "scheduled_at": "2031-01-01T00:00:00.000Z"})
+                                   json={"status": "scheduled", "channel": channel, "scheduled_at": due})
         assert response.status_code == 200, response.text
-        self.model[cid] = ModelCampaign(channel, "scheduled")
+        self.model[cid] = ModelCampaign(channel, "scheduled", starts_at=None if delay is None else self.now + delay)
         return cid
 
     @rule(cid=campaigns, addresses=st.lists(st.sampled_from([a for a, _, _ in ADDRESSES]), max_size=4))

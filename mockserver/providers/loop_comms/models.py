@@ -1,14 +1,16 @@
-"""loop-comms state, with no HTTP: campaigns, their sends, and the moves the rules allow. Progress is a
-function of the tenant's clock, applied whenever a campaign is read or written."""
+"""loop-comms state, with no HTTP: campaigns, their sends, and the moves the rules allow. Progress (a
+scheduled campaign starting, a send finishing) is a function of the tenant's clock, applied whenever a
+campaign is read or written."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from mockserver.api import EntityRejected
 from mockserver.clock import iso
 from mockserver.delivery import Delivery
 from mockserver.errors import ApiError
-from mockserver.providers._loop_platform import DeliveringSend
+from mockserver.providers._loop_platform import ClockedCampaigns, DeliveringSend
 from mockserver.providers.loop_comms import rules
 from mockserver.providers.loop_comms.errors import campaign_not_found, refused
 from mockserver.store import Collection, Rendered, Store
@@ -59,11 +61,20 @@ CAMPAIGN_FIELDS = Campaign.field_names()
 SEND_FIELDS = Send.field_names()
 
 
-class CommsBackend(Store):
+class CommsBackend(ClockedCampaigns, Store):
+    machine = rules.CAMPAIGN
+
     def __init__(self, env: Environment, fixtures: dict[str, Any] | None) -> None:
         self.env = env
         self.campaigns: Collection[Campaign] = Collection(self._build_campaign, Campaign.render, self._settle)
         self.collections = {"campaigns": self.campaigns}
+        # Whom a scheduled campaign goes out to when the clock starts it, by campaign id (fixtures only:
+        # no documented operation names them).
+        self.scheduled_recipients: dict[str, list[dict[str, str]]] = {
+            str(entry["campaign_id"]): [{name: str(r[name]) for name in rules.RECIPIENT_FIELDS}
+                                        for r in entry.get("recipients", [])]
+            for entry in (fixtures or {}).get(rules.SCHEDULED_RECIPIENTS, [])
+        }
         self.load(fixtures)
         for fields_ in (fixtures or {}).get("sends", []):
             campaign = self.campaigns.entities.get(fields_["campaign_id"])
@@ -86,13 +97,24 @@ class CommsBackend(Store):
         values = {name: given.get(name, defaults[name]) for name in CAMPAIGN_FIELDS if name != "id"}
         return Campaign(id=campaign_id, **values)
 
-    def _settle(self, campaign: Campaign) -> None:
-        if campaign.status != rules.SENDING or not campaign.sends:
-            return
-        finished = campaign.sends[-1].settle(self.env.now())
-        if finished is not None:
-            campaign.status = rules.CAMPAIGN.target("finish", campaign.status)
-            campaign.sent_at = campaign.updated_at = iso(finished)
+    # The clock's moves (start at scheduled_at, finish when the send is done): ClockedCampaigns._settle.
+
+    def _scheduled_recipients(self, campaign: Campaign) -> list[dict[str, str]]:
+        return self.scheduled_recipients.get(campaign.id, [])
+
+    def _current_send(self, campaign: Campaign) -> Send | None:
+        return campaign.sends[-1] if campaign.sends else None
+
+    def _start(self, campaign: Campaign, target: str, at: datetime, recipients: list[dict[str, str]]) -> Send:
+        """The campaign goes out at `at` to `recipients`: it is `sending` until its send completes."""
+        outcomes = [rules.deliverable(campaign.channel, r["recipient"]) for r in recipients]
+        send = Send(id=self.env.new_uuid(), campaign_id=campaign.id, brand_id=campaign.brand_id,
+                    status=rules.SEND_SENDING, total_recipients=len(recipients), sent=0, failed=0,
+                    started_at=iso(at), completed_at=None, created_by=rules.CREATED_BY, created_at=iso(at),
+                    delivery=Delivery.start(at, self.env.settings.delivery_rate, outcomes))
+        campaign.sends.append(send)
+        campaign.status, campaign.updated_at = target, iso(at)
+        return send
 
     def campaign(self, campaign_id: str) -> Campaign:
         campaign = self.campaigns.get(campaign_id)
@@ -111,14 +133,7 @@ class CommsBackend(Store):
         target = rules.CAMPAIGN.target("send", campaign.status)
         if target is None:
             raise _send_refusal(campaign.status)
-        now = self.env.now()
-        outcomes = [rules.deliverable(campaign.channel, r["recipient"]) for r in recipients]
-        send = Send(id=self.env.new_uuid(), campaign_id=campaign.id, brand_id=campaign.brand_id,
-                    status=rules.SEND_SENDING, total_recipients=len(recipients), sent=0, failed=0,
-                    started_at=iso(now), completed_at=None, created_by=rules.CREATED_BY, created_at=iso(now),
-                    delivery=Delivery.start(now, self.env.settings.delivery_rate, outcomes))
-        campaign.sends.append(send)
-        campaign.status, campaign.updated_at = target, iso(now)
+        send = self._start(campaign, target, self.env.now(), recipients)
         self._settle(campaign)  # an empty send is complete at once
         return send
 

@@ -15,8 +15,12 @@ CAMPAIGN = StateMachine(
     transitions={
         "send": {DRAFT: SENDING, SCHEDULED: SENDING},  # seed 002; "already sent" otherwise
         "cancel": {DRAFT: CANCELLED, SCHEDULED: CANCELLED},  # a Loop tool page: cancel only before sending
+        # ASSUMPTION: by the clock, when it passes scheduled_at: the campaign starts sending then (see
+        # SCHEDULED_RECIPIENTS), as the platform's messaging service does (seed 004's scheduled status).
+        "start": {SCHEDULED: SENDING},
         "finish": {SENDING: SENT},  # by the clock, when the send has handled every recipient
     },
+    clock_actions=("start", "finish"),  # moved by the tenant's clock, never by a client
 )
 
 # The create body's fields (comms reference); a new campaign is always a draft.
@@ -43,6 +47,16 @@ def deliverable(channel: str, recipient: str) -> bool:
     rule = ADDRESS_RULES.get(channel)
     return rule is None or bool(rule.match(recipient))
 
+
+# ASSUMPTION: the seeds do not say whom a scheduled campaign goes out to (comms has no segments the mock
+# could resolve `segment_criteria` against, and send's recipients come with the call). When the clock
+# starts a scheduled campaign at its scheduled_at, its send goes to the recipients the fixtures list for
+# it under SCHEDULED_RECIPIENTS ({"campaign_id", "recipients": [{person_id, recipient}]}); with none
+# listed it goes out to nobody and is sent at once. A scheduled campaign without a usable scheduled_at
+# (control plane) stays scheduled. Its send starts at scheduled_at (started_at = created_at =
+# scheduled_at), so a clock moved far past it finds the campaign sent, with the times it would have had.
+SCHEDULED_RECIPIENTS = "scheduled_recipients"
+RECIPIENT_FIELDS = ("person_id", "recipient")
 
 # ASSUMPTION: who the platform records as creator is not visible to a mock; every entity says this.
 CREATED_BY = "usr_mockserver"

@@ -8,7 +8,7 @@ from typing import Any
 
 from mockserver.clock import iso, parse_iso
 from mockserver.delivery import Delivery
-from mockserver.providers._loop_platform import DeliveringSend
+from mockserver.providers._loop_platform import ClockedCampaigns, DeliveringSend
 from mockserver.providers.loop_messaging import rules
 from mockserver.providers.loop_messaging.errors import (
     bad_state,
@@ -62,7 +62,9 @@ CAMPAIGN_FIELDS = Campaign.field_names()
 SEND_FIELDS = Send.field_names()
 
 
-class MessagingBackend(Store):
+class MessagingBackend(ClockedCampaigns, Store):
+    machine = rules.CAMPAIGN
+
     def __init__(self, env: Environment, fixtures: dict[str, Any] | None) -> None:
         self.env = env
         self.campaigns: Collection[Campaign] = Collection(self._build_campaign, Campaign.render, self._settle)
@@ -85,17 +87,13 @@ class MessagingBackend(Store):
         values = {name: given.get(name, defaults[name]) for name in CAMPAIGN_FIELDS if name != "id"}
         return Campaign(id=campaign_id, **values)
 
-    def _settle(self, campaign: Campaign) -> None:
-        if campaign.status == rules.SCHEDULED:
-            due = _start_time(campaign.scheduled_at)
-            if due is not None and due <= self.env.now():
-                members = self.segments.get(campaign.segment_id, [])
-                self._start(campaign, rules.CAMPAIGN.target("start", campaign.status), due, members)
-        if campaign.status == rules.SENDING and campaign.send is not None:
-            finished = campaign.send.settle(self.env.now())
-            if finished is not None:
-                campaign.status = rules.CAMPAIGN.target("finish", campaign.status)
-                campaign.sent_at = campaign.updated_at = iso(finished)
+    # The clock's moves (start at scheduled_at, finish when the send is done): ClockedCampaigns._settle.
+
+    def _scheduled_recipients(self, campaign: Campaign) -> list[dict[str, str]]:
+        return self.segments.get(campaign.segment_id, [])
+
+    def _current_send(self, campaign: Campaign) -> Send | None:
+        return campaign.send
 
     def _start(self, campaign: Campaign, target: str, at: datetime, recipients: list[dict[str, str]]) -> Send:
         """The campaign goes out at `at` to `recipients`: it is `sending` until its send completes."""
@@ -151,15 +149,3 @@ class MessagingBackend(Store):
         self._settle(campaign)  # nobody left to deliver to: complete at once
         return send
 
-
-def _start_time(scheduled_at: object) -> datetime | None:
-    """When the clock starts a scheduled campaign; None (never) for a time the control plane put that
-    is no time at all, or one outside years 1-9999 once in UTC."""
-    if not isinstance(scheduled_at, str):
-        return None
-    try:
-        due = parse_iso(scheduled_at)
-        iso(due)
-    except (ValueError, OverflowError):
-        return None
-    return due
