@@ -4,14 +4,19 @@ environment variable; the command line wins."""
 import argparse
 import gc
 import logging
+import math
 import os
 import signal
+import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NoReturn
 
 import uvicorn
 
 from mockserver.app import create_app
+from mockserver.fixtures import FixtureError
 from mockserver.settings import Settings
 
 
@@ -23,11 +28,68 @@ def _flag(name: str) -> bool:
     return (_env(name) or "").lower() in ("1", "true", "yes", "on")
 
 
+class StartupError(Exception):
+    """Why the server cannot start: said in one line, and the process exits non-zero."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One line naming the culprit, not argparse's usage block."""
+        self.exit(2, f"mockserver: {message}\n")
+
+
+def _number(kind: type, low: float | None = None, above: float | None = None,
+            high: float | None = None) -> Callable[[str], Any]:
+    """An option's converter: a finite `kind` within bounds, else a reason argparse reports."""
+    def convert(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        if above is not None and value <= above:
+            raise argparse.ArgumentTypeError(f"{text} must be greater than {above:g}")
+        if low is not None and value < low:
+            raise argparse.ArgumentTypeError(f"{text} must be at least {low:g}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"{text} must be at most {high:g}")
+        return value
+    convert.__name__ = kind.__name__
+    return convert
+
+
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+
+def LOG_LEVEL(text: str) -> str:  # noqa: N802 (a converter, named like the others)
+    if text.lower() not in LOG_LEVELS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join(LOG_LEVELS)}")
+    return text.lower()
+
+
+PORT = _number(int, low=1, high=65535)
+COUNT = _number(int, low=1)
+RATE = _number(float, above=0)
+SECONDS = _number(float, low=0)
+
+
 def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
     defaults = Settings()
-    parser = argparse.ArgumentParser(prog="mockserver", description=__doc__)
+    parser = Parser(prog="mockserver", description=__doc__)
+
+    def env(name: str, convert: Callable[[str], Any], default: Any) -> Any:
+        """An option's default from its environment variable, refused in the variable's own name."""
+        text = _env(name)
+        if text is None:
+            return default
+        try:
+            return convert(text)
+        except argparse.ArgumentTypeError as error:
+            parser.error(f"MOCKSERVER_{name}: {error}")
+
     parser.add_argument("--host", default=_env("HOST", defaults.host), help="listen address (MOCKSERVER_HOST)")
-    parser.add_argument("--port", type=int, default=int(_env("PORT", str(defaults.port))), help="(MOCKSERVER_PORT)")
+    parser.add_argument("--port", type=PORT, default=env("PORT", PORT, defaults.port), help="(MOCKSERVER_PORT)")
     parser.add_argument("--token", action="append", dest="tokens",
                         help="accept only this bearer token; repeatable (MOCKSERVER_TOKENS, comma-separated). "
                              "Default: any non-empty token, each its own tenant")
@@ -35,27 +97,27 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
                         help="folder of <provider>.json fixtures, or 'none' to start empty (MOCKSERVER_FIXTURES)")
     parser.add_argument("--strict", action="store_true", default=_flag("STRICT"),
                         help="answer a contract violation with 500 contract_violation (MOCKSERVER_STRICT)")
-    parser.add_argument("--seed", type=int, default=int(_env("SEED")) if _env("SEED") else None,
+    parser.add_argument("--seed", type=_number(int), default=env("SEED", _number(int), None),
                         help="make ids and random choices reproducible (MOCKSERVER_SEED)")
-    parser.add_argument("--delivery-rate", type=float, default=float(_env("DELIVERY_RATE", str(defaults.delivery_rate))),
+    parser.add_argument("--delivery-rate", type=RATE, default=env("DELIVERY_RATE", RATE, defaults.delivery_rate),
                         help="recipients delivered per second (MOCKSERVER_DELIVERY_RATE)")
     parser.add_argument("--state-file", default=_env("STATE_FILE"),
                         help="keep every tenant in this SQLite file, durable across restarts (MOCKSERVER_STATE_FILE); "
                              "default: memory only")
-    parser.add_argument("--max-tenants", type=int, default=int(_env("MAX_TENANTS", str(defaults.max_tenants))),
+    parser.add_argument("--max-tenants", type=COUNT, default=env("MAX_TENANTS", COUNT, defaults.max_tenants),
                         help="tenants held in memory; the least recently used is evicted past this (MOCKSERVER_MAX_TENANTS)")
-    parser.add_argument("--journal-size", type=int, default=int(_env("JOURNAL_SIZE", str(defaults.journal_size))),
+    parser.add_argument("--journal-size", type=COUNT, default=env("JOURNAL_SIZE", COUNT, defaults.journal_size),
                         help="journal entries kept per tenant (MOCKSERVER_JOURNAL_SIZE)")
-    parser.add_argument("--bsg-moderation-seconds", type=float,
-                        default=float(_env("BSG_MODERATION_SECONDS", str(defaults.bsg_moderation_seconds))),
+    parser.add_argument("--bsg-moderation-seconds", type=SECONDS,
+                        default=env("BSG_MODERATION_SECONDS", SECONDS, defaults.bsg_moderation_seconds),
                         help="how long a new BSG campaign stays in moderation (MOCKSERVER_BSG_MODERATION_SECONDS)")
     parser.add_argument("--access-log", action="store_true", default=_flag("ACCESS_LOG"),
                         help="log every request line (MOCKSERVER_ACCESS_LOG); off by default: the journal "
                              "(GET /__mock/requests) records every call, and the log line costs ~6%% of a request")
-    parser.add_argument("--workers", type=int, default=int(_env("WORKERS", "1")),
+    parser.add_argument("--workers", type=_number(int), default=env("WORKERS", _number(int), 1),
                         help="must be 1: state lives in this one process (MOCKSERVER_WORKERS)")
-    parser.add_argument("--log-level", default=_env("LOG_LEVEL", defaults.log_level),
-                        choices=["critical", "error", "warning", "info", "debug"], help="(MOCKSERVER_LOG_LEVEL)")
+    parser.add_argument("--log-level", type=LOG_LEVEL, default=env("LOG_LEVEL", LOG_LEVEL, defaults.log_level),
+                        help=f"one of {', '.join(LOG_LEVELS)} (MOCKSERVER_LOG_LEVEL)")
     args = parser.parse_args(argv)
     if args.workers != 1:
         parser.error("--workers must be 1: every tenant's state lives in one process's memory, and a second "
@@ -74,13 +136,34 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
     return settings, args.access_log
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """The server's socket, bound before anything is printed: a busy port is one line, not a banner
+    followed by a failure."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        raise StartupError(f"cannot listen on {host}:{port}: {error}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise StartupError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    return sock
+
+
 def main(argv: list[str] | None = None) -> None:
     settings, access_log = parse(argv)
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     # Fewer, cheaper garbage-collector passes: a mock holds many long-lived entities, and the default
     # thresholds walk them all often enough to put 100 ms to 1 s pauses into the p99 (docs/performance.md).
     gc.set_threshold(700, 10, 1000)
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+        sock = listen(settings.host, settings.port)
+    except (StartupError, FixtureError) as error:
+        sys.exit(f"mockserver: {error}")
     base = f"http://{settings.host}:{settings.port}"
     print(f"mockserver on {base}", flush=True)
     for api in app.state.runtime.apis:
@@ -89,6 +172,11 @@ def main(argv: list[str] | None = None) -> None:
     # uvicorn turns SIGINT and SIGTERM into a graceful shutdown: in-flight requests finish first. Afterwards
     # it re-raises the signal to the handler it found; for SIGTERM let that be Ctrl-C's, which ends in exit 0.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                access_log=access_log, timeout_graceful_shutdown=5)
-    sys.exit(0)
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level=settings.log_level,
+                            access_log=access_log, timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    sys.exit(0 if server.started else 1)

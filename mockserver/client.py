@@ -27,10 +27,20 @@ def _prefixes() -> dict[str, str]:
 
 
 class MockError(Exception):
+    """The control plane refused a call (`body` is its JSON answer), or answered something that is not
+    JSON (`body` is the text, cut short)."""
+
     def __init__(self, status: int, body: Any) -> None:
         super().__init__(f"{status}: {body}")
         self.status = status
         self.body = body
+
+
+def _decoded(status: int, raw: bytes) -> Any:
+    try:
+        return json.loads(raw or b"null")
+    except ValueError:
+        raise MockError(status, f"not JSON: {raw[:2000].decode('utf-8', 'replace')}") from None
 
 
 @dataclass
@@ -50,6 +60,11 @@ class Clock:
         return self.client.call("POST", "/clock", {"advance": seconds})
 
     def set(self, when: datetime | str) -> dict[str, Any]:
+        """`when` must say its timezone (an aware datetime, or text ending in Z or an offset): a naive time
+        could be any of 24 instants, and the server will not guess."""
+        if isinstance(when, datetime) and when.utcoffset() is None:
+            raise ValueError(f"clock.set({when!r}): the datetime has no timezone; give one, e.g. "
+                             "datetime(..., tzinfo=timezone.utc)")
         text = when.isoformat() if isinstance(when, datetime) else when
         return self.client.call("POST", "/clock", {"now": text})
 
@@ -79,9 +94,10 @@ class MockClient:
                                          headers={**self.headers, "Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return json.loads(response.read())
+                status, raw = response.status, response.read()
         except urllib.error.HTTPError as error:
-            raise MockError(error.code, json.loads(error.read() or b"null")) from None
+            raise MockError(error.code, _decoded(error.code, error.read())) from None
+        return _decoded(status, raw)
 
     def health(self) -> dict[str, Any]:
         return self.call("GET", "/health")

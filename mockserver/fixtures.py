@@ -31,16 +31,31 @@ def release_freed_memory() -> None:
         pass
 
 
+class FixtureError(Exception):
+    """A fixture file the server cannot start from; the message names the file (and the entity)."""
+
+
 class FixtureTemplate:
     def __init__(self, path: Path) -> None:
+        self.path = path
         self._path: Path | None = path
         self._parts: dict[str, tuple[bool, bytes]] = {}  # key -> (is a list of lines, compressed JSON)
 
+    def _read(self, path: Path) -> dict[str, Any]:
+        try:
+            document = orjson.loads(path.read_bytes())
+        except OSError as error:
+            raise FixtureError(f"{path}: cannot be read: {error.strerror or error}") from None
+        except orjson.JSONDecodeError as error:
+            raise FixtureError(f"{path}: not JSON: {error}") from None
+        if not isinstance(document, dict):
+            raise FixtureError(f"{path}: must be a JSON object of collections, e.g. {{\"campaigns\": [...]}}")
+        return document
+
     def _split(self) -> None:
-        # Done on first use, not at start: the server is ready at once, whatever the fixtures' size.
         if self._path is None:
             return
-        for key, value in orjson.loads(self._path.read_bytes()).items():
+        for key, value in self._read(self._path).items():
             if isinstance(value, list):
                 packer = zlib.compressobj(1)
                 blob = b"".join([*(packer.compress(orjson.dumps(item) + b"\n") for item in value), packer.flush()])

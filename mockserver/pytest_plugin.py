@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -59,9 +60,11 @@ def mockserver_server(pytestconfig: pytest.Config) -> Iterator[RunningServer]:
     fixtures = pytestconfig.getini("mockserver_fixtures")
     overrides = {}
     if fixtures:
-        from pathlib import Path
-
-        overrides["fixtures_dir"] = None if fixtures == "none" else Path(pytestconfig.rootpath, fixtures)
+        folder = None if fixtures == "none" else Path(pytestconfig.rootpath, fixtures)
+        if folder is not None and not folder.is_dir():
+            # A typo must not silently give every test an empty mock.
+            raise pytest.UsageError(f"mockserver_fixtures = {fixtures}: no such folder ({folder})")
+        overrides["fixtures_dir"] = folder
     settings = Settings(strict=pytestconfig.getini("mockserver_strict"), **overrides)
     with RunningServer(settings) as server:
         yield server

@@ -1,0 +1,63 @@
+"""Fixtures are checked once, at start: a tenant is built from them on its first call, so a fixture the
+provider cannot use would otherwise start a server whose every call fails. The refusal is one line
+naming the file, the entity and the reason."""
+
+import random
+
+from mockserver.api import EntityRejected, Provider
+from mockserver.clock import Clock
+from mockserver.contracts import Contract
+from mockserver.fixtures import FixtureError, FixtureTemplate
+from mockserver.settings import Settings
+from mockserver.tenancy import Environment
+
+
+def _environment(settings: Settings) -> Environment:
+    return Environment(Clock(), random.Random(0), settings)
+
+
+def check_fixture(provider: Provider, template: FixtureTemplate, contract: Contract, settings: Settings) -> None:
+    """Raises FixtureError naming the file, the entity and the reason. The whole file is built once, as a
+    tenant builds it, and each entity's rendering checked against its contract; only when the build fails
+    is it redone entity by entity, to name the culprit."""
+    path = template.path
+    try:
+        dumped = provider.backend(_environment(settings), template.fresh()).dump()
+    except FixtureError:
+        raise
+    except Exception as error:  # noqa: BLE001 (any failure is the fixture's: say which entity and why)
+        _find_culprit(provider, template, settings)
+        raise FixtureError(f"{path}: unusable: {type(error).__name__}: {error}") from None
+    for collection, ref in provider.collections.items():
+        schema = contract.schema(ref)
+        for rendered in dumped.get(collection, ()):
+            if not schema.is_valid(rendered):
+                reasons = "; ".join(f"{p.field or 'entity'}: {p.message}" for p in schema.problems(rendered))
+                raise FixtureError(f"{path}: {collection} {rendered.get('id')!r}: {reasons}")
+
+
+def _find_culprit(provider: Provider, template: FixtureTemplate, settings: Settings) -> None:
+    """Each entity built alone, as a control-plane PUT builds it: the first one that fails is named."""
+    path, data = template.path, template.fresh()
+    shared = {key: value for key, value in data.items() if key not in provider.collections}
+    try:
+        backend = provider.backend(_environment(settings), shared)
+    except Exception as error:  # noqa: BLE001
+        raise FixtureError(f"{path}: unusable: {type(error).__name__}: {error}") from None
+    for collection in provider.collections:
+        for index, given in enumerate(data.get(collection, ())):
+            if not isinstance(given, dict) or "id" not in given:
+                raise FixtureError(f"{path}: {collection}[{index}]: an entity must be an object with an \"id\"")
+            entity = f"{collection} {given['id']!r}"
+            try:
+                backend.put_entity(collection, str(given["id"]), given, lambda rendered: [])
+            except EntityRejected as rejected:
+                raise FixtureError(f"{path}: {entity}: {'; '.join(rejected.reasons)}") from None
+            except Exception as error:  # noqa: BLE001
+                raise FixtureError(f"{path}: {entity}: {type(error).__name__}: {error}") from None
+
+
+def check_fixtures(providers: dict[str, Provider], templates: dict[str, FixtureTemplate],
+                   contracts: dict[str, Contract], settings: Settings) -> None:
+    for provider_id, template in templates.items():
+        check_fixture(providers[provider_id], template, contracts[provider_id], settings)
