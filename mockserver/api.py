@@ -28,6 +28,14 @@ class Call:
     token: str | None
 
 
+@dataclass(frozen=True)
+class Text:
+    """A handler's answer that is not JSON (e.g. a Markdown report): sent as it is, with its media type."""
+
+    body: str
+    media_type: str
+
+
 Reply = tuple[int, Any]
 Handler = Callable[[Call], Reply]
 

@@ -12,7 +12,8 @@ import orjson
 from urllib.parse import parse_qsl
 from starlette.types import Receive, Scope, Send
 
-from mockserver.api import Api, Call, Provider
+from mockserver import coverage
+from mockserver.api import Api, Call, Provider, Text
 from mockserver.clock import iso
 from mockserver.contracts import Contract, Match, Operation
 from mockserver.errors import ApiError, Problem
@@ -120,8 +121,9 @@ class Incoming:
         return self._query
 
 
-async def send_json(send: Send, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-    raw_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+async def send_json(send: Send, status: int, body: bytes, headers: dict[str, str] | None = None,
+                    media_type: bytes = b"application/json") -> None:
+    raw_headers = [(b"content-type", media_type), (b"content-length", str(len(body)).encode())]
     raw_headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     await send({"type": "http.response.body", "body": body})
@@ -148,14 +150,21 @@ class ApiEndpoint:
             return
         token = bearer_token(request)
         if not self.runtime.accepts(token):
-            await self.serve_tenant(scope, receive, send, request, path, None)
+            await self.counted(scope, receive, send, request, path, None)
             return
         # Held (pinned) until answered: evicting it meanwhile would let the next request load a second copy.
         tenant = self.runtime.tenants.acquire(token)
         try:
-            await self.serve_tenant(scope, receive, send, request, path, tenant)
+            await self.counted(scope, receive, send, request, path, tenant)
         finally:
             self.runtime.tenants.release(token)
+
+    async def counted(self, scope: Scope, receive: Receive, send: Send, request: Incoming, path: str,
+                      tenant: Tenant | None) -> None:
+        """serve_tenant, with the call's coverage recording current (mockserver.coverage): the state
+        machines count what it attempts and what the clock moves meanwhile, for its tenant and the server."""
+        with self.runtime.coverage.recording(tenant.token if tenant is not None else None):
+            await self.serve_tenant(scope, receive, send, request, path, tenant)
 
     async def serve_tenant(self, scope: Scope, receive: Receive, send: Send, request: Incoming, path: str,
                            tenant: Tenant | None) -> None:
@@ -172,7 +181,9 @@ class ApiEndpoint:
             log.exception("%s: unexpected error answering %s %s", self.api.id, request.method, path)
             raw, error = b"", self.errors.fault(500, "The mock failed unexpectedly: see its log.")
             answer = self.checked(Answer(error.status, error.body))
-        encoded = orjson.dumps(answer.body)
+        self.count(answer)
+        text = answer.body if isinstance(answer.body, Text) else None
+        encoded = text.body.encode() if text else orjson.dumps(answer.body)
         if tenant is not None and self.journaled:
             tenant.journal.record(
                 iso(tenant.clock.now()), self.api.id, answer.operation.operation_id if answer.operation else None,
@@ -180,7 +191,18 @@ class ApiEndpoint:
                 answer.violations, answer.fault.id if answer.fault else None)
         if tenant is not None and answer.status < 400 and request.method not in ("GET", "HEAD"):
             self.runtime.tenants.save(tenant)  # durable before the client hears it was done
-        await send_json(send, answer.status, encoded, answer.headers)
+        await send_json(send, answer.status, encoded, answer.headers,
+                        text.media_type.encode() if text else b"application/json")
+
+    def count(self, answer: Answer) -> None:
+        """The answer is an outcome of its operation (a fault's too); the call's legal moves happened
+        only if it succeeded."""
+        recording = coverage.current()
+        if recording is None:
+            return
+        if self.journaled and answer.operation is not None:
+            recording.outcome(self.api.id, answer.operation.operation_id, answer.status)
+        recording.close(answer.status < 400)
 
     async def answer(self, scope: Scope, request: Incoming, path: str, raw: bytes, tenant: Tenant | None) -> Answer:
         match = self.contract.match(request.method, path)
@@ -285,7 +307,7 @@ class ApiEndpoint:
             self.runtime.answered[(self.api.id, operation.operation_id, status)] += 1
             documented = status in operation.responses
             schema = operation.responses.get(status)
-        if documented and (schema is None or schema.is_valid(body)):
+        if documented and (schema is None or isinstance(body, Text) or schema.is_valid(body)):
             return answer
         reasons = ([f"{p.field or 'body'}: {p.message}" for p in schema.problems(body)] if documented and schema
                    else [f"status {status} is not documented"])

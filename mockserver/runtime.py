@@ -9,6 +9,7 @@ from pathlib import Path
 from mockserver import contracts
 from mockserver.api import Api, Provider
 from mockserver.contracts import Contract
+from mockserver.coverage import Catalogue, CoverageBook
 from mockserver.control import control_api
 from mockserver.fixture_check import check_fixtures
 from mockserver.fixtures import FixtureTemplate
@@ -60,6 +61,9 @@ class Runtime:
         self._token_verifiers = [p.verify_token for p in providers if p.verify_token is not None]
         # (api id, operationId, status) -> how many answers: which documented outcomes were ever produced.
         self.answered: Counter[tuple[str, str, int]] = Counter()
+        # Which documented outcomes and transitions were exercised, per tenant and in all (GET /__mock/coverage).
+        self.coverage = CoverageBook(settings.max_tenants)
+        self.catalogue = Catalogue.of(providers, self.contracts)
 
     def accepts(self, token: str | None) -> bool:
         return token is not None and (self.settings.accepts(token)

@@ -3,7 +3,8 @@ tenant (the bearer token) only."""
 
 from typing import Any
 
-from mockserver.api import Call, EntityRejected, Reply
+from mockserver import coverage
+from mockserver.api import Call, EntityRejected, Reply, Text
 from mockserver.clock import iso, parse_iso
 from mockserver.errors import CodeMessageErrors
 
@@ -18,6 +19,7 @@ def health(call: Call) -> Reply:
 def reset(call: Call) -> Reply:
     with_fixtures = call.query.get("fixtures", True)
     call.tenant.reset(with_fixtures=with_fixtures)
+    call.runtime.coverage.forget(call.tenant.token)
     return 200, {"status": "reset", "fixtures": with_fixtures}
 
 
@@ -119,3 +121,18 @@ HANDLERS.update({
     "clearFaults": clear_faults,
     "deleteFault": delete_fault,
 })
+
+
+def get_coverage(call: Call) -> Reply:
+    """Which documented outcomes and transitions were exercised: by this tenant, or (scope=server) by
+    every tenant since the server started."""
+    scope = call.query.get("scope", "tenant")
+    book = call.runtime.coverage
+    counts = book.server if scope == "server" else book.of(call.tenant.token)
+    document = coverage.report(call.runtime.catalogue, counts, scope)
+    if call.query.get("format") == "markdown":
+        return 200, Text(coverage.markdown(document), "text/markdown; charset=utf-8")
+    return 200, document
+
+
+HANDLERS["getCoverage"] = get_coverage

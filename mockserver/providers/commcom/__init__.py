@@ -14,6 +14,7 @@ PROVIDER = Provider(
     title="comm.com SMS",
     errors=ERRORS,
     handlers=HANDLERS,
+    machines={"sends": rules.SEND},
     backend=CommcomBackend,
     collections={"campaigns": "#/components/schemas/SmsCampaign",
                  "sends": "#/components/schemas/SmsCampaignSendResource"},

@@ -15,6 +15,7 @@ SEND = StateMachine(
         "start": {PENDING: IN_PROGRESS},  # the clock reaches the send's start time
         "finish": {IN_PROGRESS: SENT},  # the clock reaches the send's last step
     },
+    clock_actions=("start", "finish"),  # moved by the tenant's clock, never by a client
 )
 # ASSUMPTION 2: only pending and in_progress sends move with the clock ("live"); a draft waits for
 # someone to schedule it, which no documented endpoint does, so it stays a draft.

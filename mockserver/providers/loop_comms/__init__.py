@@ -2,6 +2,7 @@
 (states, transitions, assumptions), models.py (state), routes.py (operations), errors.py."""
 
 from mockserver.api import Provider
+from mockserver.providers.loop_comms import rules
 from mockserver.providers.loop_comms.errors import ERRORS
 from mockserver.providers.loop_comms.models import CommsBackend
 from mockserver.providers.loop_comms.routes import HANDLERS
@@ -12,6 +13,7 @@ PROVIDER = Provider(
     title="Loop Health comms",
     errors=ERRORS,
     handlers=HANDLERS,
+    machines={"campaigns": rules.CAMPAIGN},
     backend=CommsBackend,
     collections={"campaigns": "#/components/schemas/Campaign"},
 )

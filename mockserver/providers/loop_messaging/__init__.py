@@ -3,6 +3,7 @@ the clock reaches scheduled_at. Read top to bottom: rules.py (states, transition
 models.py (state), routes.py (operations), errors.py."""
 
 from mockserver.api import Provider
+from mockserver.providers.loop_messaging import rules
 from mockserver.providers.loop_messaging.errors import ERRORS
 from mockserver.providers.loop_messaging.models import MessagingBackend
 from mockserver.providers.loop_messaging.routes import HANDLERS
@@ -13,6 +14,7 @@ PROVIDER = Provider(
     title="Loop Health messaging",
     errors=ERRORS,
     handlers=HANDLERS,
+    machines={"campaigns": rules.CAMPAIGN},
     backend=MessagingBackend,
     collections={"campaigns": "#/components/schemas/Campaign"},
 )

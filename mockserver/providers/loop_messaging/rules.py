@@ -23,6 +23,7 @@ CAMPAIGN = StateMachine(
         # ASSUMPTION 2: no cancel endpoint is documented, so `cancelled` is reached only through the
         # control plane (PUT /__mock/loop-messaging/campaigns/{id} with "status": "cancelled").
     },
+    clock_actions=("start", "finish"),  # moved by the tenant's clock, never by a client
 )
 
 # 412 "Bad state" (seed 004). ASSUMPTION 3: the error code is `bad_state` and `details` holds the
