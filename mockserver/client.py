@@ -135,3 +135,8 @@ class MockClient:
 
     def clear_faults(self) -> int:
         return self.call("DELETE", "/faults")["removed"]
+
+    def coverage(self, scope: str = "tenant") -> dict[str, Any]:
+        """Which documented outcomes and transitions were exercised: by this tenant, or (scope="server")
+        by every tenant since the server started."""
+        return self.call("GET", "/coverage", query={"scope": scope})

@@ -18,6 +18,7 @@ import pytest
 import uvicorn
 
 from mockserver.app import create_app
+from mockserver import pytest_coverage
 from mockserver.client import MockClient
 from mockserver.settings import Settings
 
@@ -50,9 +51,17 @@ class RunningServer:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    pytest_coverage.add_options(parser)
     parser.addini("mockserver_fixtures", "folder of <provider>.json fixtures for the mockserver plugin "
                   "('none' to start empty; default: mockserver's own)", default="")
     parser.addini("mockserver_strict", "answer a broken contract with 500 (default true)", type="bool", default=True)
+
+
+COVERAGE_PLUGIN = "mockserver-coverage"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(pytest_coverage.CoverageReporter(config), COVERAGE_PLUGIN)
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +77,9 @@ def mockserver_server(pytestconfig: pytest.Config) -> Iterator[RunningServer]:
     settings = Settings(strict=pytestconfig.getini("mockserver_strict"), **overrides)
     with RunningServer(settings) as server:
         yield server
+        reporter = pytestconfig.pluginmanager.get_plugin(COVERAGE_PLUGIN)
+        if reporter is not None and reporter.wanted:  # asked before the server stops
+            reporter.add(MockClient(server.base_url, token="mockserver-coverage").coverage(scope="server"))
 
 
 @pytest.fixture
