@@ -67,6 +67,25 @@ def test_every_documented_outcome_is_produced():
     assert client.put(f"{B}/campaigns/999/renew").status_code == 404
     assert anonymous.put(f"{B}/campaigns/1/renew").status_code == 401
 
+    phones = {"phones": [{"number": "380661231231", "reference_id": "a1"}], "sender": "s", "options": {"text": "Hi"}}
+    single = {"phone": {"number": "380661231231"}, "sender": "s", "options": {"text": "Hi"}}
+    price = {"sender": "s", "text": "Hi", "groups": [101]}
+    for operation, path, body, invalid in (
+            ("sendRcsCampaign", "/campaigns/rcs/send", phones, {**phones, "phones": []}),
+            ("sendRcsMessage", "/messages/rcs/send", single, {**single, "phone": {}}),
+            ("campaignPrice", "/campaigns/price", price, {"sender": "s"})):
+        assert client.post(f"{B}{path}", json=body).status_code == 200
+        assert anonymous.post(f"{B}{path}", json=body).status_code == 401
+        assert client.post(f"{B}{path}", json=invalid).status_code == 422
+        client.post("/__mock/faults", json={"provider": "bsg", "operationId": operation, "status": 429})
+        assert client.post(f"{B}{path}", json=body).status_code == 429
+    assert client.get(f"{B}/campaigns/{created['id']}/detail").status_code == 200
+    assert anonymous.get(f"{B}/campaigns/1/detail").status_code == 401
+    assert client.get(f"{B}/campaigns/999/detail").status_code == 404
+    assert client.get(f"{B}/messages").status_code == 200
+    assert anonymous.get(f"{B}/messages").status_code == 401
+    assert client.get(f"{B}/messages", params={"filter[to]": "2099-01-01 00:00:00"}).status_code == 422
+
     assert unproduced_outcomes(app, "bsg") == set()
     assert app.state.runtime.violations.total == 0
 
@@ -84,7 +103,8 @@ def test_stop_done_is_422_and_stop_sending_is_200_stopped(client):
     assert data["status"] == "stopped" and data["finished_at"] is not None
     # The seed's answer elements, the field table's spelling of the SMS statistics.
     assert set(data) == {"id", "name", "sender", "status", "message_type", "start_at", "real_start_at",
-                         "finished_at", "created_at", "statistics", "calculated_price", "alternative_channels"}
+                         "finished_at", "created_at", "statistics", "calculated_price", "alternative_channels",
+                         "currency"}  # currency: the SDK
     assert set(data["alternative_channels"]["sms"]) == {"statistics"}
 
 
@@ -158,7 +178,7 @@ def test_scheduled_start_and_the_30_day_limit(client):
 
 @pytest.mark.parametrize("change", [
     {"groups": []}, {"groups": None}, {"sender": ""}, {"sender": "x" * 41}, {"validity": 0}, {"validity": 73},
-    {"start_at": "2026-03-01T12:00:00"}, {"start_at": "2026-02-30 12:00:00"}, {"options": None},
+    {"start_at": "2026-03-01 12:00"}, {"start_at": "2026-02-30 12:00:00"}, {"options": None},
     {"options": {}}, {"options": {"text": "x" * 161}},
 ])
 def test_bad_bodies_are_422_in_laravel_shape(client, change):
@@ -205,9 +225,15 @@ def test_list_filters_sorting_and_paging(client):
     window = {"filter[type]": "rcs", "filter[from]": "2026-03-01 00:00:00"}
     listed = client.get(f"{B}/campaigns", params={**window, "sort": "sender", "way": "desc"}).json()
     assert [c["id"] for c in listed["data"]] == [ids[1], ids[0], ids[2]]
-    page = client.get(f"{B}/campaigns", params={**window, "page[offset]": 1, "page[limit]": 1}).json()
-    assert [c["id"] for c in page["data"]] == [ids[1]]
-    assert page["meta"] == {"page": {"total": 3, "limit": 1, "offset": 1}}
+    page = client.get(f"{B}/campaigns", params={**window, "page[offset]": 1, "page[limit]": 30}).json()
+    assert [c["id"] for c in page["data"]] == ids[1:]
+    assert page["meta"] == {"page": {"total": 3, "limit": 30, "offset": 1}}
+    # page[limit] is 30-500 (the SDK)
+    assert client.get(f"{B}/campaigns", params={**window, "page[limit]": 29}).status_code == 422
+    # search[field] / search[value]: the campaigns whose field contains the value
+    found = client.get(f"{B}/campaigns", params={**window, "search[field]": "sender", "search[value]": "B"}).json()
+    assert [c["id"] for c in found["data"]] == [ids[0]]
+    assert client.get(f"{B}/campaigns", params={**window, "search[field]": "sender"}).status_code == 422
     # The documented default type is sms: only the fixtures' SMS campaign, within the default 3 months.
     default = client.get(f"{B}/campaigns").json()
     assert [c["id"] for c in default["data"]] == [9]

@@ -37,7 +37,15 @@ def test_dates_round_trip_in_utc():
     assert rules.render_date(None) is None
 
 
-@pytest.mark.parametrize("text", ["2026-02-30 10:00:00", "2026-03-01T10:00:00", "2026-03-01 10:00",
+@pytest.mark.parametrize("text", ["2026-03-01T10:00:00", "2026-03-01T10:00:00.000000+0000",
+                                  "2026-03-01T11:00:00.5+01:00", "2026-03-01T10:00:00Z"])
+def test_parse_date_takes_the_sdks_iso_forms(text):
+    """BSG's SDK sends start_at as datetime.isoformat() and list filters as %Y-%m-%dT%H:%M:%S.%f%z."""
+    assert rules.render_date(rules.parse_date(text)) == "2026-03-01 10:00:00"
+
+
+@pytest.mark.parametrize("text", ["2026-02-30 10:00:00", "2026-03-01T10:00", "2026-03-01 10:00",
+                                  "0001-01-01T00:00:00+05:00",
                                   "٢٠٢٦-03-01 10:00:00", "2026-03-01 10:00:00\n"])
 def test_parse_date_refuses_anything_else(text):
     with pytest.raises(ValueError):

@@ -2,10 +2,10 @@
 
 from collections.abc import Iterable
 
-from mockserver.errors import ApiError, LaravelErrors
+from mockserver.errors import ApiError, LaravelErrors, always
 from mockserver.providers.bsg import rules
 
-ERRORS = LaravelErrors()
+ERRORS = LaravelErrors(missing_text=always(rules.NOT_FOUND_MESSAGE))
 
 
 def campaign_not_found() -> ApiError:

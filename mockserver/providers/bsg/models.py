@@ -2,44 +2,16 @@
 tenant's clock (moderation, schedule, sending, done), worked out whenever it is read or written."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from mockserver.api import EntityRejected
 from mockserver.clock import after
-from mockserver.delivery import Delivery
-from mockserver.providers.bsg import rules
+from mockserver.providers.bsg import messages, rules
+from mockserver.providers.bsg.plan import Recipients, Stretch, handled_at
 from mockserver.providers.bsg.errors import ERRORS, campaign_not_found, invalid_status
 from mockserver.store import Collection, Store
 from mockserver.tenancy import Environment
-
-
-@dataclass(frozen=True)
-class Recipients:
-    """Each recipient's fate, fixed when the campaign is created: reached by RCS, and reached by the SMS
-    fallback (all False when the campaign asked for none)."""
-
-    rcs: tuple[bool, ...]
-    sms: tuple[bool, ...]
-    fallback: bool
-
-
-@dataclass(frozen=True)
-class Sending:
-    """One stretch of sending, from `rcs.started_at` over the recipients not yet handled; a paused and
-    renewed campaign sends in several stretches, each adding to the counts it started from."""
-
-    base: tuple[int, int, int, int]  # sent, delivered, sms sent, sms delivered when the stretch began
-    rcs: Delivery
-    sms: Delivery
-    fallback: bool
-
-    def counts(self, now: datetime) -> tuple[tuple[int, int, int, int], datetime | None]:
-        rcs, sms = self.rcs.progress(now), self.sms.progress(now)
-        sent, delivered, sms_sent, sms_delivered = self.base
-        return ((sent + rcs.handled, delivered + rcs.delivered,
-                 sms_sent + (rcs.failed if self.fallback else 0), sms_delivered + sms.delivered),
-                rcs.finished_at)
 
 
 @dataclass(slots=True)
@@ -63,7 +35,11 @@ class Campaign:
     # recorded (the clock does not move it).
     recipients: Recipients | None = None
     next_at: datetime | None = None  # when moderation ends, or a scheduled campaign starts
-    sending: Sending | None = None
+    moderated_at: datetime | None = None  # when moderation ended: its messages are scheduled from then
+    stretches: tuple[Stretch, ...] = ()  # its sending, stretch by stretch (a pause and renew adds one)
+    first_message_id: int = 0  # its messages' ids: this and up, one a recipient (then their SMS fallbacks)
+    callback_url: str | None = None  # a single message's own callback_url, over the account's
+    currency: str = rules.CURRENCY
 
     def render(self) -> dict[str, Any]:
         return {
@@ -72,9 +48,19 @@ class Campaign:
             "real_start_at": self.real_start_at or self.start_at,  # rules: real_start_at before sending
             "finished_at": self.finished_at, "created_at": self.created_at,
             "statistics": {"delivered": self.delivered, "sent": self.sent},
-            "calculated_price": self.calculated_price,
+            "calculated_price": None,  # rules: only the answers to create and to price carry it
             "alternative_channels": {"sms": {"statistics": {"delivered": self.sms_delivered, "sent": self.sms_sent}}},
+            "currency": self.currency,
         }
+
+    def render_priced(self) -> dict[str, Any]:
+        """As create answers it: with the calculated price."""
+        return {**self.render(), "calculated_price": self.calculated_price}
+
+    @property
+    def handled(self) -> int:
+        """Recipients handled so far (as of the last settle)."""
+        return self.sent
 
     @property
     def counts(self) -> tuple[int, int, int, int]:
@@ -82,6 +68,8 @@ class Campaign:
 
 
 class BsgBackend(Store):
+    stored_types = (Campaign, Recipients, Stretch)  # what --state-file may rebuild (mockserver.tenant_state)
+
     def __init__(self, env: Environment, fixtures: dict[str, Any] | None) -> None:
         self.env = env
         self.groups: dict[int, list[dict[str, Any]]] = {
@@ -93,39 +81,50 @@ class BsgBackend(Store):
 
     # --- recipients and the clock ---------------------------------------------------------------------
 
-    def _recipients(self, group_ids: list[int], fallback: bool) -> Recipients:
+    def _group_recipients(self, group_ids: list[int], fallback: bool) -> Recipients:
         contacts: dict[str, dict[str, Any]] = {}
         for group_id in group_ids:
             for contact in self.groups.get(group_id, []):
                 contacts.setdefault(str(contact.get("number", "")), contact)
-        chosen = list(contacts.values())
-        return Recipients(rcs=tuple(rules.rcs_delivered(c) for c in chosen),
-                          sms=tuple(fallback and rules.sms_delivered(c) for c in chosen), fallback=fallback)
+        return Recipients.of(list(contacts.values()), fallback)
+
+    def _next_message_id(self) -> int:
+        return max((c.first_message_id + len(c.recipients) * (2 if c.recipients.fallback else 1)
+                    for c in self.campaigns.entities.values() if c.recipients is not None), default=1)
 
     def _begin_sending(self, campaign: Campaign, moment: datetime) -> None:
         """Sending starts (or resumes) at `moment` for the recipients not handled yet."""
         campaign.status = rules.SENDING
         campaign.real_start_at = campaign.real_start_at or rules.render_date(moment)
         campaign.next_at = None
-        recipients = campaign.recipients
-        if recipients is None:
+        campaign.moderated_at = campaign.moderated_at or moment
+        if campaign.recipients is None:
             return
-        done = min(campaign.sent, len(recipients.rcs))
-        rate = self.env.settings.delivery_rate
-        campaign.sending = Sending(campaign.counts, Delivery.start(moment, rate, list(recipients.rcs[done:])),
-                                   Delivery.start(moment, rate, list(recipients.sms[done:])), recipients.fallback)
+        first = min(campaign.handled, len(campaign.recipients))
+        campaign.stretches = (*self._cut(campaign, moment), Stretch(first, moment, self.env.settings.delivery_rate))
+
+    @staticmethod
+    def _cut(campaign: Campaign, moment: datetime) -> tuple[Stretch, ...]:
+        """Its stretches with the running one (if any) cut off where it stands at `moment`."""
+        if not campaign.stretches or campaign.stretches[-1].end is not None or campaign.recipients is None:
+            return campaign.stretches
+        return (*campaign.stretches[:-1], campaign.stretches[-1].cut(moment, len(campaign.recipients)))
 
     def _arm(self, campaign: Campaign, now: datetime) -> None:
         """Set up the next move the clock will make, for a campaign entering its status now."""
-        campaign.next_at, campaign.sending = None, None
+        campaign.next_at = None
+        campaign.stretches = self._cut(campaign, now)
         if campaign.recipients is None:
             return
         if campaign.status == rules.MODERATION:
             campaign.next_at = after(now, self.env.settings.bsg_moderation_seconds)
         elif campaign.status == rules.SCHEDULED:
+            campaign.moderated_at = campaign.moderated_at or now
             campaign.next_at = max(rules.parse_date(campaign.start_at), now)
         elif campaign.status == rules.SENDING:
             self._begin_sending(campaign, now)
+        elif campaign.status in (rules.PAUSED, rules.STOPPED, rules.DONE):
+            campaign.moderated_at = campaign.moderated_at or now
 
     def _settle(self, campaign: Campaign) -> None:
         """Every move the clock has made since the campaign was last seen, each at its own moment."""
@@ -136,16 +135,20 @@ class BsgBackend(Store):
             moment, start = campaign.next_at, rules.parse_date(campaign.start_at)
             if campaign.status == rules.MODERATION and start > moment:
                 campaign.status = rules.CAMPAIGN.moved("schedule", campaign.status)
-                campaign.next_at = start
+                campaign.next_at, campaign.moderated_at = start, moment
                 return self._settle(campaign)
             rules.CAMPAIGN.moved("start", campaign.status)  # counted here; _begin_sending sets it
             self._begin_sending(campaign, moment)
-        if campaign.status == rules.SENDING and campaign.sending is not None:
-            counts, finished = campaign.sending.counts(now)
-            campaign.sent, campaign.delivered, campaign.sms_sent, campaign.sms_delivered = counts
-            if finished is not None:
+        if campaign.status == rules.SENDING and campaign.stretches:
+            total, stretch = len(campaign.recipients), campaign.stretches[-1]
+            handled = stretch.handled_by(now, total)
+            campaign.sent, campaign.delivered, campaign.sms_sent, campaign.sms_delivered = (
+                campaign.recipients.counts(handled))
+            if handled == total:
                 campaign.status = rules.CAMPAIGN.moved("finish", campaign.status)
-                campaign.finished_at, campaign.sending = rules.render_date(finished), None
+                campaign.finished_at = rules.render_date(stretch.finished_at(total))
+                campaign.stretches = (*campaign.stretches[:-1], Stretch(stretch.first, stretch.started_at,
+                                                                          stretch.rate, total))
 
     # --- entities from fixtures and the control plane --------------------------------------------------
 
@@ -156,7 +159,7 @@ class BsgBackend(Store):
                 "message_type": rules.MESSAGE_TYPE, "start_at": moment,
                 "real_start_at": moment if started else None,
                 "finished_at": moment if status in rules.FINAL else None, "created_at": moment,
-                "statistics": {"delivered": 0, "sent": 0}, "calculated_price": 0.0,
+                "statistics": {"delivered": 0, "sent": 0}, "calculated_price": 0.0, "currency": rules.CURRENCY,
                 "alternative_channels": {"sms": {"statistics": {"delivered": 0, "sent": 0}}}}
 
     def _build(self, entity_id: str, given: dict[str, Any]) -> Campaign:
@@ -181,18 +184,29 @@ class BsgBackend(Store):
                 rules.parse_date(values[date_field])  # ValueError: refused as unusable
         if not (0 <= stats["delivered"] <= stats["sent"] and 0 <= sms["delivered"] <= sms["sent"]):
             raise EntityRejected(["statistics: need 0 <= delivered <= sent"])
+        kept = existing if existing is not None and existing.recipients is not None and "groups" not in given else None
         if "groups" in given:
             fallback = bool((given.get("alternative_channel") or {}).get("sms"))
-            recipients = self._recipients([int(g) for g in given["groups"]], fallback)
+            recipients = self._group_recipients([int(g) for g in given["groups"]], fallback)
         else:
-            recipients = existing.recipients if existing else None
+            recipients = kept.recipients if kept else None
+        if recipients is not None:
+            # ASSUMPTION (rules): a campaign whose recipients the mock knows counts its messages.
+            counts = recipients.counts(kept.handled if kept else 0)
+            if (stats["sent"], stats["delivered"], sms["sent"], sms["delivered"]) != counts:
+                raise EntityRejected([f"statistics: this campaign's messages count (sent, delivered, sms sent, "
+                                      f"sms delivered) = {counts}; they follow its messages"])
         campaign = Campaign(
             id=campaign_id, name=values["name"], sender=values["sender"], status=status,
             message_type=values["message_type"], start_at=values["start_at"],
             real_start_at=values["real_start_at"], finished_at=values["finished_at"],
             created_at=values["created_at"], sent=stats["sent"], delivered=stats["delivered"],
-            sms_sent=sms["sent"], sms_delivered=sms["delivered"], calculated_price=values["calculated_price"],
-            request=existing.request if existing else {}, recipients=recipients)
+            sms_sent=sms["sent"], sms_delivered=sms["delivered"],
+            calculated_price=given.get("calculated_price") or (existing.calculated_price if existing else 0.0),
+            request=existing.request if existing else {}, recipients=recipients, currency=values["currency"],
+            moderated_at=kept.moderated_at if kept else None, stretches=kept.stretches if kept else (),
+            first_message_id=kept.first_message_id if kept else (self._next_message_id() if recipients else 0),
+            callback_url=kept.callback_url if kept else None)
         self._arm(campaign, now)
         return campaign
 
@@ -207,40 +221,77 @@ class BsgBackend(Store):
     def _next_id(self) -> int:
         return max((int(key) for key in self.campaigns.entities), default=0) + 1
 
-    def create(self, body: dict[str, Any]) -> Campaign:
-        given = {name: body[name] for name in rules.CREATE_FIELDS if name in body}
-        given.setdefault("validity", rules.DEFAULT_VALIDITY)
+    def _checked_start(self, given: dict[str, Any], now: datetime) -> None:
+        if "start_at" not in given:
+            return
+        latest = rules.latest_start(now)
+        try:
+            start = rules.parse_date(given["start_at"])
+        except ValueError:
+            raise ERRORS.unprocessable({"start_at": ["The start at does not match the format Y-m-d H:i:s."]}) from None
+        if start > latest:
+            raise ERRORS.unprocessable({"start_at": [
+                f"The start at must be a date before or equal to {rules.render_date(latest)}."]})
+        given["start_at"] = rules.render_date(start)  # kept (and answered) in the documented format
+
+    def _launch(self, given: dict[str, Any], recipients: Recipients, callback_url: str | None = None) -> Campaign:
+        """A new campaign of any send route: in moderation, its messages numbered, on the clock."""
         now = self.env.now()
+        self._checked_start(given, now)
         created = rules.render_date(now)
-        if "start_at" in given:
-            latest = rules.latest_start(now)
-            try:
-                too_late = rules.parse_date(given["start_at"]) > latest
-            except ValueError:
-                raise ERRORS.unprocessable(
-                    {"start_at": ["The start at does not match the format Y-m-d H:i:s."]}) from None
-            if too_late:
-                raise ERRORS.unprocessable({"start_at": [
-                    f"The start at must be a date before or equal to {rules.render_date(latest)}."]})
-        fallback = bool((given.get("alternative_channel") or {}).get("sms"))
-        recipients = self._recipients(given["groups"], fallback)
         campaign = Campaign(
             id=self._next_id(), name=rules.campaign_name(created), sender=given["sender"], status=rules.MODERATION,
             message_type=rules.MESSAGE_TYPE, start_at=given.get("start_at", created), real_start_at=None,
             finished_at=None, created_at=created, sent=0, delivered=0, sms_sent=0, sms_delivered=0,
-            calculated_price=rules.price(len(recipients.rcs)), request=given, recipients=recipients)
+            calculated_price=rules.price(len(recipients)), request=given, recipients=recipients,
+            first_message_id=self._next_message_id(), callback_url=callback_url)
         self._arm(campaign, now)
         self.campaigns.add(str(campaign.id), campaign)
         self._settle(campaign)  # a moderation of 0 seconds passes at once
         return campaign
+
+    @staticmethod
+    def _taken(body: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+        given = {name: body[name] for name in names if name in body}
+        given.setdefault("validity", rules.DEFAULT_VALIDITY)
+        return given
+
+    def create(self, body: dict[str, Any]) -> Campaign:
+        """POST /api/campaigns/rcs/send-groups."""
+        given = self._taken(body, rules.CREATE_FIELDS)
+        fallback = bool((given.get("alternative_channel") or {}).get("sms"))
+        return self._launch(given, self._group_recipients(given["groups"], fallback))
+
+    def send_to_phones(self, body: dict[str, Any]) -> Campaign:
+        """POST /api/campaigns/rcs/send: a campaign to the listed phones."""
+        given = self._taken(body, rules.SEND_FIELDS)
+        repeated = rules.duplicated(given["phones"])
+        if repeated:
+            raise ERRORS.unprocessable({f"phones.{repeated}": [f"The phones' {repeated} values must be unique."]})
+        fallback = bool((given.get("alternative_channel") or {}).get("sms"))
+        return self._launch(given, Recipients.of(given["phones"], fallback))
+
+    def send_message(self, body: dict[str, Any]) -> tuple[Campaign, int]:
+        """POST /api/messages/rcs/send: one message, which makes a campaign of one (rules)."""
+        given = self._taken(body, rules.SINGLE_FIELDS)
+        fallback = bool((given.get("alternative_channel") or {}).get("sms"))
+        campaign = self._launch(given, Recipients.of([given["phone"]], fallback), given.get("callback_url"))
+        return campaign, 0
+
+    def estimate(self, body: dict[str, Any]) -> float:
+        """POST /api/campaigns/price: what a campaign to these groups and phones would cost."""
+        numbers = {str(c.get("number", "")) for g in body.get("groups", []) for c in self.groups.get(g, [])}
+        numbers |= {str(m["phone"]) for m in body.get("messages", []) if "phone" in m}
+        return rules.price(len(numbers))
 
     def stop(self, campaign_id: int) -> Campaign:
         campaign = self.campaign(campaign_id)
         target = rules.CAMPAIGN.target("stop", campaign.status)
         if target is None:
             raise invalid_status(campaign.status, "stop", rules.CAMPAIGN.sources("stop"))
-        campaign.status, campaign.finished_at = target, rules.render_date(self.env.now())
-        campaign.next_at, campaign.sending = None, None
+        now = self.env.now()
+        campaign.status, campaign.finished_at = target, rules.render_date(now)
+        campaign.next_at, campaign.stretches = None, self._cut(campaign, now)
         return campaign
 
     def renew(self, campaign_id: int) -> Campaign:
@@ -261,12 +312,71 @@ class BsgBackend(Store):
         except ValueError:
             raise ERRORS.unprocessable({"filter": ["The filter dates must match the format Y-m-d H:i:s."]}) from None
         kind = query.get("filter[type]", rules.LIST_DEFAULT_TYPE)
+        if ("search[field]" in query) != ("search[value]" in query):
+            raise ERRORS.unprocessable({"search": ["search[field] and search[value] go together."]})
+        field, value = query.get("search[field]"), str(query.get("search[value]", "")).lower()
         found = [c for c in self.campaigns
-                 if c.message_type == kind and since <= rules.parse_date(c.created_at) <= until]
+                 if c.message_type == kind and since <= rules.parse_date(c.created_at) <= until
+                 and (field is None or value in str(getattr(c, field)).lower())]
         key = rules.SORT_KEYS[query.get("sort", "id")]
         found.sort(key=lambda c: (getattr(c, key), c.id), reverse=query.get("way", "asc") == "desc")
         offset, limit = query.get("page[offset]", 0), query.get("page[limit]", 50)
         return found[offset:offset + limit], {"page": {"total": len(found), "limit": limit, "offset": offset}}
+
+
+    # --- messages ----------------------------------------------------------------------------------------
+
+    def detail(self, campaign_id: int) -> dict[str, Any]:
+        return messages.detail(self.campaign(campaign_id))
+
+    def message(self, campaign: Campaign, index: int) -> messages.Message:
+        return messages.message(campaign, index)
+
+    def _window(self, query: dict[str, Any]) -> tuple[datetime, datetime]:
+        now = self.env.now()
+        try:
+            until = rules.parse_date(query["filter[to]"]) if "filter[to]" in query else now
+            since = (rules.parse_date(query["filter[from]"]) if "filter[from]" in query
+                     else rules.months_before(until, rules.LIST_WINDOW_MONTHS))
+        except ValueError:
+            raise ERRORS.unprocessable({"filter": ["The filter dates must match the format Y-m-d H:i:s."]}) from None
+        if since > now or until > now:
+            raise ERRORS.unprocessable({"filter": ["Future dates are not allowed."]})
+        if since < rules.months_before(until, rules.LIST_WINDOW_MONTHS):
+            raise ERRORS.unprocessable({"filter": ["The maximum allowed period is 3 months."]})
+        return since, until
+
+    def search_messages(self, query: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """GET /api/messages: filtered by campaign first (a message is created with its campaign), then by
+        id and reference; sorted, paged."""
+        since, until = self._window(query)
+        wanted_campaign, wanted_id = query.get("filter[campaign_id]"), query.get("filter[id]")
+        reference = query.get("filter[reference_id]")
+        found: list[messages.Message] = []
+        for campaign in self.campaigns:
+            if campaign.recipients is None or (wanted_campaign is not None and campaign.id != wanted_campaign):
+                continue
+            if not since <= rules.parse_date(campaign.created_at) <= until:
+                continue
+            if wanted_id is not None:
+                one = messages.find(campaign, wanted_id)
+                found += [one] if one is not None and (reference is None or one.reference == reference) else []
+                continue
+            found += [m for m in messages.messages(campaign) if reference is None or m.reference == reference]
+        sort = query.get("sort", "id")
+        keys = {"id": lambda m: (m.id,), "phone": lambda m: (m.number, m.id),
+                "delivered": lambda m: (m.status in rules.DELIVERED_STATUSES and m.handled_at is not None,
+                                        m.handled_at or datetime.min.replace(tzinfo=UTC), m.id)}
+        found.sort(key=keys[sort], reverse=query.get("way", "asc") == "desc")
+        offset, limit = query.get("page[offset]", 0), query.get("page[limit]", rules.MESSAGE_PAGE_DEFAULT)
+        page = [m.render() for m in found[offset:offset + limit]]
+        return page, {"page": {"total": len(found), "limit": limit, "offset": offset}}
+
+    def changes(self, since: datetime, until: datetime) -> list[messages.Change]:
+        """Every message status change in (since, until], in the order they happened."""
+        found = [change for campaign in self.campaigns for change in messages.changes(campaign, since, until)]
+        found.sort(key=lambda c: (c.moment, c.message_id, c.order))
+        return found
 
 
 def _merged(base: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:

@@ -55,7 +55,29 @@ def refresh_token(call: Call) -> Reply:
 
 
 def create_rcs_campaign(call: Call) -> Reply:
-    return 200, {"data": call.backend.create(call.body).render()}
+    return 200, {"data": call.backend.create(call.body).render_priced()}
+
+
+def send_rcs_campaign(call: Call) -> Reply:
+    return 200, {"data": call.backend.send_to_phones(call.body).render_priced()}
+
+
+def send_rcs_message(call: Call) -> Reply:
+    campaign, index = call.backend.send_message(call.body)
+    return 200, {"data": call.backend.message(campaign, index).render()}
+
+
+def campaign_price(call: Call) -> Reply:
+    return 200, {"price": call.backend.estimate(call.body), "currency": rules.CURRENCY}
+
+
+def get_campaign_detail(call: Call) -> Reply:
+    return 200, {"data": call.backend.detail(call.params["id"])}
+
+
+def list_messages(call: Call) -> Reply:
+    found, meta = call.backend.search_messages(call.query)
+    return 200, {"data": found, "meta": meta}
 
 
 def get_campaign(call: Call) -> Reply:
@@ -79,6 +101,11 @@ HANDLERS = {
     "login": login,
     "refreshToken": refresh_token,
     "createRcsCampaign": create_rcs_campaign,
+    "sendRcsCampaign": send_rcs_campaign,
+    "sendRcsMessage": send_rcs_message,
+    "campaignPrice": campaign_price,
+    "getCampaignDetail": get_campaign_detail,
+    "listMessages": list_messages,
     "getCampaign": get_campaign,
     "listCampaigns": list_campaigns,
     "stopCampaign": stop_campaign,

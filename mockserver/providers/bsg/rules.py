@@ -37,6 +37,27 @@ STATIONARY = (CREATION, SPAM, PAUSED)
 CREATE_FIELDS = ("groups", "sender", "tariff_code", "validity", "start_at", "options", "alternative_channel",
                  "check_stop_list")
 DEFAULT_VALIDITY = 72  # hours, documented
+# POST /api/campaigns/rcs/send (the send-rcs-message page and the SDK's SendRcsCampaign) and
+# POST /api/messages/rcs/send (the single-message page and the SDK's RcsMessage).
+SEND_FIELDS = ("phones", "sender", "options", "validity", "validity_seconds", "alternative_channel", "start_at",
+               "add_to_contact_book", "tariff_code", "check_stop_list")
+SINGLE_FIELDS = ("phone", "sender", "options", "validity_seconds", "validity", "alternative_channel",
+                 "callback_url", "add_to_contact_book", "tariff_code", "check_stop_list")
+# ASSUMPTION: add_to_contact_book is kept but changes nothing (the mock's contact book is the fixtures'
+# groups); the single-message page types it string ("true"/"false"), the SDK boolean: both are taken.
+# The single send "is sent without creating a campaign", yet seed 003 says its answer gives a campaign id
+# (stop takes it): ASSUMPTION: it makes a campaign of one message, like the other routes, and answers the
+# message with its campaign_id; its callback_url, when given, takes precedence over the account's.
+
+
+def duplicated(phones: list[dict]) -> str | None:
+    """The RCS introduction: a send's numbers must be unique; the SDK: duplicate references are rejected.
+    The field whose values repeat, if any."""
+    for field in ("number", "reference_id"):
+        values = [p[field] for p in phones if p.get(field)]
+        if len(set(values)) != len(values):
+            return field
+    return None
 # ASSUMPTION: tariff_code is a string in the web docs and an integer in the SDK: both are taken.
 # ASSUMPTION: options.text is at most 160 characters counted as code points (the docs count UTF-16 units,
 # so an emoji-heavy text may pass here and not there); options.cards items are not checked further.
@@ -60,14 +81,32 @@ DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 def render_date(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(UTC).strftime(DATE_FORMAT)
+    if moment is None:
+        return None
+    moment = moment.astimezone(UTC)
+    # By hand, not strftime: glibc's %Y does not zero-pad years before 1000 ("999-06-01 00:00:00").
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
+            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}")
+
+
+# ASSUMPTION: dates a client sends may also be ISO 8601 with a "T" (and optional fraction and offset; none
+# means UTC): BSG's own SDK sends start_at as datetime.isoformat() and the lists' filter[from]/filter[to] as
+# "%Y-%m-%dT%H:%M:%S.%f%z", so its API must take them. Answers always use the documented format.
+_DOCUMENTED_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+_SDK_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:?[0-9]{2})?")
 
 
 def parse_date(text: str) -> datetime:
-    """Raises ValueError for anything but a real "yyyy-mm-dd hh:mm:ss"."""
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}", text):
-        raise ValueError(f"{text!r} is not yyyy-mm-dd hh:mm:ss")
-    return datetime.strptime(text, DATE_FORMAT).replace(tzinfo=UTC)
+    """Raises ValueError for anything but a real "yyyy-mm-dd hh:mm:ss" (or the SDK's ISO forms)."""
+    if _DOCUMENTED_DATE.fullmatch(text):
+        return datetime.strptime(text, DATE_FORMAT).replace(tzinfo=UTC)
+    if _SDK_DATE.fullmatch(text):
+        moment = datetime.fromisoformat(text)
+        try:
+            return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+        except OverflowError:  # an offset that moves it out of years 1-9999
+            raise ValueError(f"{text!r} is out of range") from None
+    raise ValueError(f"{text!r} is not yyyy-mm-dd hh:mm:ss")
 
 
 # start_at: "at most 30 days (including the current date) – until 23:59:59 of the 30th day".
@@ -128,12 +167,64 @@ def sms_delivered(contact: dict) -> bool:
 # API, so refusing it would make a tenant reset without fixtures unable to create anything. A contact in
 # several of the campaign's groups (same number) gets one message.
 
-# ASSUMPTION: calculated_price is recipients x 0.05 (the docs give no tariff); currency is not modelled.
+# ASSUMPTION: calculated_price is recipients x 0.05 (the docs give no tariff), in EUR, the currency of the
+# callback example; the SDK: calculated_price is set only in the answers to create and to price (null in
+# every other answer), and a campaign carries its account's `currency` (ISO 4217).
 PRICE_PER_MESSAGE = 0.05
+CURRENCY = "EUR"
 
 
 def price(recipients: int) -> float:
     return round(recipients * PRICE_PER_MESSAGE, 4)
+
+
+# --- messages ---------------------------------------------------------------------------------------
+# Every recipient of a campaign is a message (GET /api/messages, the RCS status callback). The SDK's
+# message statuses; the seed's statistics count `sent` over SENT_STATUSES and `delivered` over
+# DELIVERED_STATUSES.
+MSG_MODERATION, MSG_SCHEDULED, MSG_SENT = "moderation", "scheduled", "sent"
+MSG_DELIVERED, MSG_UNDELIVERED, MSG_FAILED = "delivered", "undelivered", "failed"
+MESSAGE_STATUSES = ("scheduled", "moderation", "accepted", "sending", "sent", "delivered", "expired", "failed",
+                    "undelivered", "unknown", "read")
+SENT_STATUSES = ("delivered", "sent", "accepted", "sending", "undelivered", "failed", "expired", "unknown")
+DELIVERED_STATUSES = ("delivered", "read")
+# ASSUMPTION: a message's life: moderation while its campaign is moderated; scheduled from the end of
+# moderation until its turn (queued messages are not yet counted as sent, as the seed's statistics say);
+# at its turn (mockserver.delivery: recipient i at (i + 1) / rate seconds into sending) it is sent and
+# its delivery report arrives at the same moment: delivered (RCS reached it), undelivered (a valid number
+# without RCS) or failed (a malformed number: "a send error" in BSG's words). A stopped campaign's
+# remaining messages keep their status for good; a paused one's keep it until renew.
+# ASSUMPTION: a message's price is PRICE_PER_MESSAGE once delivered and 0 before ("billing is performed
+# only for RCS messages with the status Delivered", the RCS introduction), written with 7 decimals.
+MESSAGE_SOURCE = "rest"  # every campaign the mock makes comes from this API
+PRICE_DECIMALS = 7
+
+
+def message_price(status: str) -> str:
+    return f"{PRICE_PER_MESSAGE if status in DELIVERED_STATUSES else 0:.{PRICE_DECIMALS}f}"
+
+
+def message_outcome(rcs_reached: bool, valid: bool) -> str:
+    return MSG_DELIVERED if rcs_reached else MSG_UNDELIVERED if valid else MSG_FAILED
+
+
+# ASSUMPTION: message ids count up per tenant across campaigns (each campaign takes one id per recipient,
+# and one more per recipient for its SMS fallback when it asks for one); the docs say only "integer".
+# The phone is written as an integer when it is a valid number (the SDK types it an integer of 9-15
+# digits; the web page says string), else as given.
+
+
+def render_phone(number: str) -> int | str:
+    return int(number) if valid_number(number) else number
+
+
+# The messages list: page[limit] default 50 (documented; the SMS page bounds it 15-500), page[offset] 0,
+# filter[from]/filter[to] by creation, no future dates, to defaults to now, at most 3 months; sort id,
+# phone, delivered; way asc, desc.
+MESSAGE_SORT_KEYS = ("id", "phone", "delivered")
+MESSAGE_PAGE_DEFAULT = 50
+# ASSUMPTION: filter[from] defaults to filter[to] - 3 months, as the campaign list; a window longer than
+# 3 months or a future date is refused with 422 (the page: "not allowed", "maximum allowed period").
 
 
 # The list: filter[type] defaults to sms (documented, so RCS campaigns need filter[type]=rcs), the window
@@ -141,6 +232,8 @@ def price(recipients: int) -> float:
 LIST_DEFAULT_TYPE = "sms"
 LIST_WINDOW_MONTHS = 3
 SORT_KEYS = {"id": "id", "sender": "sender", "type": "message_type", "date": "created_at", "status": "status"}
+# ASSUMPTION: search[field] / search[value] (the SDK names the pair, not the fields) keep the campaigns
+# whose id, name, sender or status contains the value, ignoring case; one without the other is a 422.
 # ASSUMPTION: a window longer than 3 months is answered, not refused (the docs give the limit, no error).
 # ASSUMPTION: equal sort keys are ordered by id, in the same direction; page[offset] and page[limit] (at
 # least 1) are bounded by 2^31 - 1, the docs give no maximum.
