@@ -10,6 +10,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from mockserver import openapi
+from mockserver.control.routes import index_document
 from mockserver.edge import RAW_SEND, ApiEndpoint
 from mockserver.providers import discover
 from mockserver.runtime import Runtime
@@ -28,7 +29,7 @@ class MockServerApp(Starlette):
     def endpoint_for(self, path: str) -> tuple[ApiEndpoint, str] | None:
         for prefix, endpoint in self.endpoints:
             if path.startswith(prefix) and (len(path) == len(prefix) or path[len(prefix)] == "/"):
-                return endpoint, path[len(prefix):]
+                return endpoint, path[len(prefix):] or "/"  # /__mock is the control plane's index
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -59,7 +60,12 @@ def create_app(settings: Settings | None = None) -> MockServerApp:
 
     endpoints = [(api.prefix, ApiEndpoint(api, runtime, openapi.encode(openapi.api_document(api, runtime.contracts[api.id]))))
                  for api in runtime.apis]
-    app = MockServerApp(endpoints, routes=[Route("/openapi.json", combined_openapi, methods=["GET"])],
+    async def index(request: Request) -> Response:
+        # What is here, until a page exists at / (the same as GET /__mock).
+        return Response(orjson.dumps(index_document(runtime)), media_type="application/json")
+
+    app = MockServerApp(endpoints, routes=[Route("/openapi.json", combined_openapi, methods=["GET"]),
+                                           Route("/", index, methods=["GET"])],
                         exception_handlers={404: not_found, 405: not_found})
     app.state.runtime = runtime
     return app

@@ -3,6 +3,7 @@ entity from loose fields (fixtures, control-plane PUT), render it as the provide
 the clock before anyone sees it. `Store` gives every backend the control plane's view (dump, get, put)
 without a copy per provider."""
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -103,6 +104,18 @@ class Store:
         chosen = self.collections[collection]
         entity = chosen.get(entity_id)
         return None if entity is None else chosen.render(entity)
+
+    def list_entities(self, collection: str, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """A page of the collection in the order its entities were added (only the page is settled and
+        rendered), and how many there are."""
+        chosen = self.collections[collection]
+        page = list(itertools.islice(chosen.entities.values(), offset, offset + limit))
+        for entity in page:
+            chosen.settle(entity)
+        return [chosen.render(entity) for entity in page], len(chosen.entities)
+
+    def delete_entity(self, collection: str, entity_id: str) -> bool:
+        return self.collections[collection].entities.pop(entity_id, None) is not None
 
     def put_entity(self, collection: str, entity_id: str, fields: dict[str, Any], check: Check) -> dict[str, Any]:
         """Create or replace; nothing is stored unless the rendered entity passes `check` (its contract)."""

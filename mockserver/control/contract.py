@@ -17,6 +17,7 @@ from mockserver.control import routes
 from mockserver.openapi import renamed
 
 ENTITY_TEMPLATE = "/{provider}/{collection}/{id}"
+COLLECTION_TEMPLATE = "/{provider}/{collection}"
 
 
 def _camel(*words: str) -> str:
@@ -68,6 +69,7 @@ def refine(document: dict[str, Any], providers: dict[str, Provider],
     document = copy.deepcopy(document)
     handlers: dict[str, Handler] = dict(routes.HANDLERS)
     template = document["paths"].pop(ENTITY_TEMPLATE)
+    listing = document["paths"].pop(COLLECTION_TEMPLATE)
     schemas = document["components"]["schemas"]
     fault_choices: list[dict[str, Any]] = []
     for pid, provider in providers.items():
@@ -82,19 +84,24 @@ def refine(document: dict[str, Any], providers: dict[str, Provider],
                 schemas.get(fields_name), entity, provider.statuses.get(collection), schemas)
             item: dict[str, Any] = {"parameters": [{"name": "id", "in": "path", "required": True,
                                                     "schema": id_schema}]}
-            for method, kind, handler in (("get", "Get", routes.get_entity), ("put", "Put", routes.put_entity)):
+            for method, kind, handler in (("get", "Get", routes.get_entity), ("put", "Put", routes.put_entity),
+                                          ("delete", "Delete", routes.delete_entity)):
                 operation = copy.deepcopy(template[method])
                 operation["operationId"] = f"{kind.lower()}{_camel(pid, collection)}"
                 operation["summary"] = f"{operation['summary']}: {pid} {collection}"
                 entity_response = {"description": "The entity as its provider renders it", "content": {
                     "application/json": {"schema": {"$ref": f"#/components/schemas/{entity_name}"}}}}
-                operation["responses"]["200"] = entity_response
+                if method != "delete":
+                    operation["responses"]["200"] = entity_response
                 if method == "put":
                     operation["requestBody"] = {"required": True, "content": {"application/json": {
                         "schema": {"$ref": f"#/components/schemas/{fields_name}"}}}}
                 item[method] = operation
                 handlers[operation["operationId"]] = partial(handler, provider_id=pid, collection=collection)
             document["paths"][f"/{pid}/{collection}/{{id}}"] = item
+            document["paths"][f"/{pid}/{collection}"] = _listing(listing, pid, collection, entity_name)
+            handlers[f"list{_camel(pid, collection)}"] = partial(routes.list_entities, provider_id=pid,
+                                                                 collection=collection)
         for operation in contracts[pid].operations:
             errors = sorted(status for status in operation.responses if status >= 400)
             fault_choices.append({"properties": {"provider": {"const": pid},
@@ -102,3 +109,16 @@ def refine(document: dict[str, Any], providers: dict[str, Provider],
                                                  "status": {"enum": errors}}})
     schemas["FaultRequest"]["oneOf"] = fault_choices
     return document, handlers
+
+
+def _listing(template: dict[str, Any], provider_id: str, collection: str, entity_name: str) -> dict[str, Any]:
+    """GET /{provider}/{collection} for one collection: a page of its entities, typed as the entity."""
+    operation = copy.deepcopy(template["get"])
+    operation["operationId"] = f"list{_camel(provider_id, collection)}"
+    operation["summary"] = f"{operation['summary']}: {provider_id} {collection}"
+    count = {"type": "integer", "minimum": 0}
+    operation["responses"]["200"] = {"description": "A page of the collection", "content": {"application/json": {
+        "schema": {"type": "object", "required": ["items", "total", "offset", "limit"], "properties": {
+            "items": {"type": "array", "items": {"$ref": f"#/components/schemas/{entity_name}"}},
+            "total": count, "offset": count, "limit": count}}}}}
+    return {"get": operation}

@@ -1,6 +1,7 @@
 """Control-plane handlers: health, reset, state, one entity, the clock. Each acts on the caller's
 tenant (the bearer token) only."""
 
+from datetime import datetime
 from typing import Any
 
 from mockserver import coverage
@@ -79,7 +80,17 @@ HANDLERS = {
 def get_requests(call: Call) -> Reply:
     q = call.query
     entries = call.tenant.journal.select(q.get("provider"), q.get("operationId"), q.get("method"), q.get("status"))
-    return 200, {"requests": [entry.render() for entry in entries]}
+    since, until = (parse_iso(q[name]) if name in q else None for name in ("since", "until"))
+    found = [entry.render() for entry in entries
+             if ("path" not in q or entry.path == q["path"]) and _within(entry.time, since, until)]
+    return 200, {"requests": found, "count": len(found)}
+
+
+def _within(time: str, since: datetime | None, until: datetime | None) -> bool:
+    if since is None and until is None:
+        return True
+    moment = parse_iso(time)
+    return (since is None or moment >= since) and (until is None or moment <= until)
 
 
 def clear_requests(call: Call) -> Reply:
@@ -136,3 +147,40 @@ def get_coverage(call: Call) -> Reply:
 
 
 HANDLERS["getCoverage"] = get_coverage
+
+
+def list_entities(call: Call, provider_id: str, collection: str) -> Reply:
+    offset, limit = call.query.get("offset", 0), call.query.get("limit", 100)
+    items, total = call.tenant.backends[provider_id].list_entities(collection, offset, limit)
+    return 200, {"items": items, "total": total, "offset": offset, "limit": limit}
+
+
+def delete_entity(call: Call, provider_id: str, collection: str) -> Reply:
+    if not call.tenant.backends[provider_id].delete_entity(collection, str(call.params["id"])):
+        raise _error(404, "not_found", f"No {provider_id} {collection} entity {call.params['id']!r}.")
+    return 200, {"removed": 1}
+
+
+def index_document(runtime: Any) -> dict[str, Any]:
+    """What this server holds: each provider (its base path, to put in place of the real base URL, and
+    its OpenAPI document), the control plane, and the combined OpenAPI document."""
+    from mockserver.control import PREFIX  # the control package imports this module
+
+    return {
+        "name": "mockserver",
+        "providers": [{"id": p.id, "title": p.title, "base_path": p.prefix, "openapi": f"{p.prefix}/openapi.json",
+                       "collections": list(p.collections)} for p in runtime.providers.values()],
+        "control": {"base_path": PREFIX, "openapi": f"{PREFIX}/openapi.json",
+                    "calls": {"health": f"{PREFIX}/health", "coverage": f"{PREFIX}/coverage",
+                              "journal": f"{PREFIX}/requests", "faults": f"{PREFIX}/faults",
+                              "clock": f"{PREFIX}/clock", "state": f"{PREFIX}/state", "reset": f"{PREFIX}/reset",
+                              "entities": f"{PREFIX}/{{provider}}/{{collection}}[/{{id}}]"}},
+        "openapi": "/openapi.json",
+    }
+
+
+def get_index(call: Call) -> Reply:
+    return 200, index_document(call.runtime)
+
+
+HANDLERS["getIndex"] = get_index

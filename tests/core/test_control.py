@@ -62,7 +62,7 @@ def test_get_entity_renders_it_as_the_provider_does(client):
 
 
 @pytest.mark.parametrize("path", [f"{ENTITY}/cmp_nope", "/__mock/loop-comms/nothing/cmp_draft",
-                                  "/__mock/no-such-provider/campaigns/cmp_draft", "/__mock/loop-comms/campaigns"])
+                                  "/__mock/no-such-provider/campaigns/cmp_draft", "/__mock/loop-comms/nothing"])
 def test_get_entity_404(client, path):
     response = client.get(path)
     assert response.status_code == 404, response.text
