@@ -1,6 +1,8 @@
 """`create_app(settings)`: one isolated app (its own tenants, contracts, counters) per call."""
 
 import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import orjson
 from starlette.applications import Starlette
@@ -13,6 +15,7 @@ from mockserver import openapi
 from mockserver.control.routes import index_document
 from mockserver.edge import RAW_SEND, ApiEndpoint
 from mockserver.providers import discover
+from mockserver.proxy.forward import Proxy, UpstreamEndpoint
 from mockserver.runtime import Runtime
 from mockserver.settings import Settings
 
@@ -22,11 +25,11 @@ class MockServerApp(Starlette):
     request under a prefix itself (errors included), so Starlette's routing and middleware would only add
     work there. Starlette serves the rest: /openapi.json, and a JSON 404 for anything unknown."""
 
-    def __init__(self, endpoints: list[tuple[str, ApiEndpoint]], **kwargs: object) -> None:
+    def __init__(self, endpoints: list[tuple[str, ApiEndpoint | UpstreamEndpoint]], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.endpoints = sorted(endpoints, key=lambda item: -len(item[0]))  # /commcom/api before /commcom
 
-    def endpoint_for(self, path: str) -> tuple[ApiEndpoint, str] | None:
+    def endpoint_for(self, path: str) -> tuple[ApiEndpoint | UpstreamEndpoint, str] | None:
         for prefix, endpoint in self.endpoints:
             if path.startswith(prefix) and (len(path) == len(prefix) or path[len(prefix)] == "/"):
                 return endpoint, path[len(prefix):] or "/"  # /__mock is the control plane's index
@@ -58,14 +61,24 @@ def create_app(settings: Settings | None = None) -> MockServerApp:
                                       "message": f"No route for {request.url.path}: providers live under {prefixes}"}),
                         404, media_type="application/json")
 
-    endpoints = [(api.prefix, ApiEndpoint(api, runtime, openapi.encode(openapi.api_document(api, runtime.contracts[api.id]))))
-                 for api in runtime.apis]
+    # A provider with an upstream is served by it (docs/proxy.md); every other API by the mock's edge.
+    proxy = Proxy(runtime.providers, runtime.contracts, settings, runtime.drift)
+    endpoints: list[tuple[str, ApiEndpoint | UpstreamEndpoint]] = [
+        (api.prefix, proxy.endpoints.get(api.id)
+         or ApiEndpoint(api, runtime, openapi.encode(openapi.api_document(api, runtime.contracts[api.id]))))
+        for api in runtime.apis]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await proxy.aclose()  # without a lifespan (lifespan="off"), the client simply ends with its loop
+
     async def index(request: Request) -> Response:
         # What is here, until a page exists at / (the same as GET /__mock).
         return Response(orjson.dumps(index_document(runtime)), media_type="application/json")
 
     app = MockServerApp(endpoints, routes=[Route("/openapi.json", combined_openapi, methods=["GET"]),
                                            Route("/", index, methods=["GET"])],
-                        exception_handlers={404: not_found, 405: not_found})
+                        exception_handlers={404: not_found, 405: not_found}, lifespan=lifespan)
     app.state.runtime = runtime
     return app

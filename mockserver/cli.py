@@ -17,6 +17,7 @@ import uvicorn
 
 from mockserver.app import create_app
 from mockserver.fixtures import FixtureError
+from mockserver.persistence import StateFileError
 from mockserver.settings import Settings
 
 
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app = create_app(settings)
         sock = listen(settings.host, settings.port)
-    except (StartupError, FixtureError) as error:
+    except (StartupError, FixtureError, StateFileError) as error:
         sys.exit(f"mockserver: {error}")
     base = f"http://{settings.host}:{settings.port}"
     print(f"mockserver on {base}", flush=True)

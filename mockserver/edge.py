@@ -210,6 +210,10 @@ class ApiEndpoint:
             error = (self.errors.method_not_allowed(request.method, match) if match
                      else self.errors.not_found(f"No route for {request.method} {path}."))
             return self.checked(Answer(error.status, error.body, error.headers))
+        if (tenant is not None and tenant.unreadable and match.operation.secured
+                and (self.api.id, match.operation.operation_id) != ("control", "reset")):
+            error = self.errors.fault(500, tenant.unreadable)  # until a reset replaces the stored state
+            return self.checked(Answer(error.status, error.body))
         answer = Answer(0, None, operation=match.operation)
         try:
             call = self.prepare(request, match, raw, tenant)

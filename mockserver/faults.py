@@ -36,7 +36,7 @@ class Fault:
 class Faults:
     def __init__(self) -> None:
         self._faults: list[Fault] = []
-        self._last_id = 0  # a plain int: faults are pickled with --state-file
+        self._last_id = 0  # a plain int: faults are stored with --state-file
 
     def add(self, **fields: Any) -> Fault:
         self._last_id += 1

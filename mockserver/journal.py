@@ -56,7 +56,7 @@ class Entry:
 class Journal:
     def __init__(self, size: int) -> None:
         self._entries: deque[Entry] = deque(maxlen=size)
-        self._seq = 0  # a plain int, not itertools.count: the journal is pickled with --state-file
+        self._seq = 0  # a plain int, not itertools.count: the journal is stored with --state-file
 
     def record(self, time: str, provider: str, operation_id: str | None, method: str, path: str,
                query: dict[str, str], request: bytes, status: int, response: bytes, contract: tuple[str, ...],

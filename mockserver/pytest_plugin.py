@@ -20,6 +20,8 @@ import uvicorn
 from mockserver.app import create_app
 from mockserver import pytest_coverage
 from mockserver.client import MockClient
+from mockserver.providers import discover
+from mockserver.proxy import parse_upstreams
 from mockserver.settings import Settings
 
 
@@ -55,6 +57,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("mockserver_fixtures", "folder of <provider>.json fixtures for the mockserver plugin "
                   "('none' to start empty; default: mockserver's own)", default="")
     parser.addini("mockserver_strict", "answer a broken contract with 500 (default true)", type="bool", default=True)
+    parser.addini("mockserver_upstream", "proxy mode: PROVIDER=URL lines (or comma-separated); those providers' "
+                  "calls go to their real API and drift is reported at GET /__mock/drift (docs/proxy.md)",
+                  type="linelist", default=[])
 
 
 COVERAGE_PLUGIN = "mockserver-coverage"
@@ -74,6 +79,11 @@ def mockserver_server(pytestconfig: pytest.Config) -> Iterator[RunningServer]:
             # A typo must not silently give every test an empty mock.
             raise pytest.UsageError(f"mockserver_fixtures = {fixtures}: no such folder ({folder})")
         overrides["fixtures_dir"] = folder
+    try:
+        overrides["upstreams"] = parse_upstreams(pytestconfig.getini("mockserver_upstream"),
+                                                 [provider.id for provider in discover()])
+    except ValueError as error:
+        raise pytest.UsageError(f"mockserver_upstream: {error}") from None
     settings = Settings(strict=pytestconfig.getini("mockserver_strict"), **overrides)
     with RunningServer(settings) as server:
         yield server

@@ -16,6 +16,7 @@ from mockserver.fixtures import FixtureTemplate
 from mockserver.persistence import StateFile
 from mockserver.settings import Settings
 from mockserver.tenancy import Tenants
+from mockserver.tenant_state import state_codec
 
 log = logging.getLogger("mockserver")
 
@@ -52,7 +53,8 @@ class Runtime:
         self.apis: list[Api] = [*providers, control]
         for api in self.apis:
             contracts.check_handlers(self.contracts[api.id], api.handlers)
-        self.state_file = StateFile(settings.state_file, settings) if settings.state_file else None
+        self.state_file = (StateFile(settings.state_file, state_codec(self.providers)) if settings.state_file
+                           else None)
         fixtures = _read_fixtures(settings.fixtures_dir, self.providers)
         check_fixtures(self.providers, fixtures, self.contracts, settings)  # refuse to start half-working
         self.tenants = Tenants(settings, self.providers, fixtures, self.state_file)

@@ -34,6 +34,13 @@ class Settings:
     max_tenants: int = 1_000
     # None: state lives in memory only. A path: every tenant is kept in this SQLite file across restarts.
     state_file: Path | None = None
+    # Proxy mode (docs/proxy.md): provider id -> the real provider's base URL; those providers' calls are
+    # forwarded there and their answers checked against the contract instead of being mocked.
+    upstreams: tuple[tuple[str, str], ...] = ()
+    # Seconds an upstream may take to connect, to answer, and for each read of its body.
+    upstream_timeout: float = 5.0
+    # Where entities seen in upstream 2xx answers are written as fixtures (<provider>.json); None: nowhere.
+    record_dir: Path | None = None
 
     def accepts(self, token: str) -> bool:
         """With --token, exactly those tokens. Otherwise any non-empty token, except one that calls itself

@@ -4,6 +4,7 @@ journal and faults). A new tenant starts from the fixtures. Tenants are bounded:
 memory."""
 
 import hashlib
+import logging
 import random
 import uuid
 from collections import Counter, OrderedDict
@@ -16,8 +17,11 @@ from mockserver.clock import Clock
 from mockserver.faults import Faults
 from mockserver.fixtures import FixtureTemplate
 from mockserver.journal import Journal
-from mockserver.persistence import StateFile
+from mockserver.persistence import StateFile, StoredStateError
 from mockserver.settings import Settings
+from mockserver.tenant_state import backend_state, restore_backend
+
+log = logging.getLogger("mockserver")
 
 
 @dataclass
@@ -45,6 +49,8 @@ class Tenant:
         self._fixtures = fixtures
         self.clock = Clock()
         self.backends: dict[str, Backend] = {}
+        # Why every call but a reset is refused: its stored state could not be read. None: it is usable.
+        self.unreadable: str | None = None
         self.reset(with_fixtures=True)
 
     def _random(self) -> random.Random:
@@ -57,22 +63,40 @@ class Tenant:
         template = self._fixtures.get(provider_id)
         return template.fresh() if template is not None else None
 
-    def snapshot(self) -> tuple[Any, ...]:
+    def snapshot(self) -> dict[str, Any]:
         """Everything that is this tenant's state (what --state-file keeps)."""
-        return (self.clock, self.backends, self.journal, self.faults)
+        return {"clock": self.clock, "random": self._env.random.getstate(), "journal": self.journal,
+                "faults": self.faults,
+                "backends": {pid: backend_state(backend) for pid, backend in self.backends.items()}}
 
-    def restore(self, state: tuple[Any, ...]) -> None:
-        self.clock, self.backends, self.journal, self.faults = state
+    def restore(self, state: Any) -> None:
+        """Back to a snapshot; ValueError or TypeError, and nothing changed, if it is not one."""
+        clock, journal, faults = state["clock"], state["journal"], state["faults"]
+        if not (isinstance(clock, Clock) and isinstance(journal, Journal) and isinstance(faults, Faults)):
+            raise ValueError("clock, journal or faults of the wrong type")
+        stream = random.Random()
+        stream.setstate(state["random"])
+        env = Environment(clock, stream, self._settings)
+        stored = state["backends"]
+        backends = {}
+        for pid, provider in self._providers.items():
+            # A provider added since the tenant was stored starts from its fixtures.
+            backends[pid] = provider.backend(env, None if pid in stored else self._fixture(pid))
+            if pid in stored:
+                restore_backend(backends[pid], stored[pid])
+        self.clock, self.journal, self.faults, self._env, self.backends = clock, journal, faults, env, backends
+        self.unreadable = None
 
     def reset(self, with_fixtures: bool = True) -> None:
         self.clock = Clock()
         self.journal = Journal(self._settings.journal_size)
         self.faults = Faults()
-        env = Environment(self.clock, self._random(), self._settings)
+        self._env = Environment(self.clock, self._random(), self._settings)
         self.backends = {
-            pid: provider.backend(env, self._fixture(pid) if with_fixtures else None)
+            pid: provider.backend(self._env, self._fixture(pid) if with_fixtures else None)
             for pid, provider in self._providers.items()
         }
+        self.unreadable = None
 
 
 class Tenants:
@@ -94,14 +118,27 @@ class Tenants:
         tenant = self._tenants.get(token)
         if tenant is None:
             tenant = Tenant(token, self._settings, self._providers, self._fixtures)
-            stored = self._state_file.load(token) if self._state_file else None
-            if stored is not None:
-                tenant.restore(stored)
+            if self._state_file is not None:
+                self._load(tenant)
             self._tenants[token] = tenant
             self._evict()
         else:
             self._tenants.move_to_end(token)
         return tenant
+
+    def _load(self, tenant: Tenant) -> None:
+        """The tenant's stored state, if it has one. An unreadable one leaves the tenant refusing every
+        call but a reset (which replaces the row) rather than starting afresh over the stored data."""
+        try:
+            stored = self._state_file.load(tenant.token)
+            if stored is not None:
+                tenant.restore(stored)
+        except (StoredStateError, ValueError, TypeError, KeyError, AttributeError) as error:
+            reason = f"{type(error).__name__}: {error}"[:300]
+            tenant.unreadable = (f"The stored state of this tenant is unreadable ({reason}); POST /__mock/reset "
+                                 "with this token to start it afresh.")
+            log.error("tenant %s: stored state unreadable (%s); POST /__mock/reset with that token to start it "
+                      "afresh", hashlib.sha256(tenant.token.encode()).hexdigest()[:12], reason)
 
     def acquire(self, token: str) -> Tenant:
         """The token's tenant, pinned until `release`."""

@@ -184,3 +184,11 @@ def get_index(call: Call) -> Reply:
 
 
 HANDLERS["getIndex"] = get_index
+
+
+def get_drift(call: Call) -> Reply:
+    """Proxy mode: what the real providers' answers did not keep of their contracts (server-wide)."""
+    return 200, call.runtime.drift.render()
+
+
+HANDLERS["getDrift"] = get_drift

@@ -19,4 +19,7 @@ PROVIDER = Provider(
     collections={"campaigns": "#/components/schemas/SmsCampaign",
                  "sends": "#/components/schemas/SmsCampaignSendResource"},
     statuses={"sends": rules.SEND.statuses},
+    records={**{op: ("campaigns", "/data") for op in (
+        "createSmsCampaign", "listSmsCampaigns", "getSmsCampaign", "updateSmsCampaign")},
+        "stopCampaignSend": ("sends", "/data")},
 )

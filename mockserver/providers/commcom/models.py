@@ -160,6 +160,9 @@ def _steps(send_type: str, start: datetime, meta: dict[str, Any]) -> progress.St
 
 
 class CommcomBackend(Store):
+    # What --state-file may rebuild (mockserver.tenant_state); a live run is rebuilt by calling `_steps`.
+    stored_types = (Campaign, Send, progress.Run, progress.Step, _steps)
+
     def __init__(self, env: Environment, fixtures: dict[str, Any] | None) -> None:
         self.env = env
         self.campaigns: Collection[Campaign] = Collection(self._build_campaign, Campaign.render)

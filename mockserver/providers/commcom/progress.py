@@ -163,7 +163,7 @@ class Run:
         self._times: list[datetime] = []
         self._reason: str | None = None  # set once the generator is exhausted
 
-    # --state-file pickles sends: the live generator is left out and rebuilt, then moved past the steps
+    # --state-file stores sends: the live generator is left out and rebuilt, then moved past the steps
     # already taken (the steps are a pure function of the send's data, so it lands where it was).
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "_pending": None}

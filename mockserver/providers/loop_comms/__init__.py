@@ -16,4 +16,6 @@ PROVIDER = Provider(
     machines={"campaigns": rules.CAMPAIGN},
     backend=CommsBackend,
     collections={"campaigns": "#/components/schemas/Campaign"},
+    # A send (sendCampaign) is kept inside its campaign here, not as an entity of its own.
+    records={"createCampaign": ("campaigns", "/campaign"), "cancelCampaign": ("campaigns", "/campaign")},
 )

@@ -63,6 +63,7 @@ SEND_FIELDS = Send.field_names()
 
 class CommsBackend(ClockedCampaigns, Store):
     machine = rules.CAMPAIGN
+    stored_types = (Campaign, Send)  # what --state-file may rebuild (mockserver.tenant_state)
 
     def __init__(self, env: Environment, fixtures: dict[str, Any] | None) -> None:
         self.env = env

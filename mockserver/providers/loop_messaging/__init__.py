@@ -17,4 +17,6 @@ PROVIDER = Provider(
     machines={"campaigns": rules.CAMPAIGN},
     backend=MessagingBackend,
     collections={"campaigns": "#/components/schemas/Campaign"},
+    records={"createMessagingCampaign": ("campaigns", ""), "scheduleCampaign": ("campaigns", ""),
+             "listMessagingCampaigns": ("campaigns", "/items")},
 )
