@@ -17,6 +17,8 @@ import uvicorn
 
 from mockserver.app import create_app
 from mockserver.fixtures import FixtureError
+from mockserver.providers import discover
+from mockserver.proxy import parse_upstreams
 from mockserver.persistence import StateFileError
 from mockserver.settings import Settings
 
@@ -119,6 +121,17 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
                         help="must be 1: state lives in this one process (MOCKSERVER_WORKERS)")
     parser.add_argument("--log-level", type=LOG_LEVEL, default=env("LOG_LEVEL", LOG_LEVEL, defaults.log_level),
                         help=f"one of {', '.join(LOG_LEVELS)} (MOCKSERVER_LOG_LEVEL)")
+    parser.add_argument("--upstream", action="append", default=[], metavar="PROVIDER=URL",
+                        help="proxy mode: forward this provider's calls to its real API and report drift from the "
+                             "contract at GET /__mock/drift; repeatable (MOCKSERVER_UPSTREAM, comma-separated). "
+                             "See docs/proxy.md")
+    parser.add_argument("--upstream-timeout", type=RATE,
+                        default=env("UPSTREAM_TIMEOUT", RATE, defaults.upstream_timeout),
+                        help="seconds an upstream may take to connect, to answer, and per read of its body; "
+                             "past it the client gets a 504 (MOCKSERVER_UPSTREAM_TIMEOUT)")
+    parser.add_argument("--record", default=_env("RECORD"), metavar="DIR",
+                        help="proxy mode: write the entities upstream answers reveal into DIR/<provider>.json, "
+                             "fixtures for --fixtures DIR (MOCKSERVER_RECORD)")
     args = parser.parse_args(argv)
     if args.workers != 1:
         parser.error("--workers must be 1: every tenant's state lives in one process's memory, and a second "
@@ -129,11 +142,19 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
         fixtures = None if args.fixtures.lower() == "none" else Path(args.fixtures)
         if fixtures is not None and not fixtures.is_dir():
             parser.error(f"--fixtures {args.fixtures}: no such folder")
+    try:
+        upstreams = parse_upstreams(args.upstream or [_env("UPSTREAM") or ""], [p.id for p in discover()])
+    except ValueError as error:
+        parser.error(str(error))
+    record = Path(args.record) if args.record else None
+    if record is not None and record.exists() and not record.is_dir():
+        parser.error(f"--record {args.record}: not a folder")
     settings = Settings(host=args.host, port=args.port, tokens=tuple(t.strip() for t in tokens),
                         fixtures_dir=fixtures, strict=args.strict, log_level=args.log_level, seed=args.seed,
                         delivery_rate=args.delivery_rate, max_tenants=args.max_tenants,
                         journal_size=args.journal_size, bsg_moderation_seconds=args.bsg_moderation_seconds,
-                        state_file=Path(args.state_file) if args.state_file else None)
+                        state_file=Path(args.state_file) if args.state_file else None,
+                        upstreams=upstreams, upstream_timeout=args.upstream_timeout, record_dir=record)
     return settings, args.access_log
 
 
@@ -168,7 +189,8 @@ def main(argv: list[str] | None = None) -> None:
     base = f"http://{settings.host}:{settings.port}"
     print(f"mockserver on {base}", flush=True)
     for api in app.state.runtime.apis:
-        print(f"  {api.id:<15} {base}{api.prefix}", flush=True)
+        upstream = dict(settings.upstreams).get(api.id)
+        print(f"  {api.id:<15} {base}{api.prefix}" + (f"  -> proxied to {upstream}" if upstream else ""), flush=True)
     print(f"  {'openapi':<15} {base}/openapi.json", flush=True)
     # uvicorn turns SIGINT and SIGTERM into a graceful shutdown: in-flight requests finish first. Afterwards
     # it re-raises the signal to the handler it found; for SIGTERM let that be Ctrl-C's, which ends in exit 0.

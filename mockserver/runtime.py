@@ -14,6 +14,7 @@ from mockserver.control import control_api
 from mockserver.fixture_check import check_fixtures
 from mockserver.fixtures import FixtureTemplate
 from mockserver.persistence import StateFile
+from mockserver.proxy.drift import DriftReport
 from mockserver.settings import Settings
 from mockserver.tenancy import Tenants
 from mockserver.tenant_state import state_codec
@@ -59,12 +60,12 @@ class Runtime:
         check_fixtures(self.providers, fixtures, self.contracts, settings)  # refuse to start half-working
         self.tenants = Tenants(settings, self.providers, fixtures, self.state_file)
         self.violations = Violations()
+        # What proxied providers' real answers did not keep of their contracts (docs/proxy.md).
+        self.drift = DriftReport()
         # Bearer tokens a provider's own login hands out are verified by that provider, never stored.
         self._token_verifiers = [p.verify_token for p in providers if p.verify_token is not None]
         # (api id, operationId, status) -> how many answers: which documented outcomes were ever produced.
         self.answered: Counter[tuple[str, str, int]] = Counter()
-        # api id -> calls refused for their token: no tenant journals them, so they are counted here (health).
-        self.unauthenticated: Counter[str] = Counter()
         # Which documented outcomes and transitions were exercised, per tenant and in all (GET /__mock/coverage).
         self.coverage = CoverageBook(settings.max_tenants)
         self.catalogue = Catalogue.of(providers, self.contracts)

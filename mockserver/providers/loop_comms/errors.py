@@ -1,13 +1,12 @@
 """loop-comms speaks the Loop platform's `{error, message}`."""
 
-from mockserver.errors import ApiError, CodeMessageErrors, always
-from mockserver.providers.loop_comms import rules
+from mockserver.errors import ApiError, CodeMessageErrors
 
-ERRORS = CodeMessageErrors(unauthorized_code="invalid_token", missing_text=always(rules.NOT_FOUND))
+ERRORS = CodeMessageErrors(unauthorized_code="invalid_token")
 
 
 def campaign_not_found(campaign_id: str) -> ApiError:
-    return ERRORS.missing("id", campaign_id)
+    return ERRORS.error(404, "not_found", f"Campaign {campaign_id} not found")
 
 
 def refused(refusal: tuple[int, str, str], status: str) -> ApiError:
