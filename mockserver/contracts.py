@@ -98,9 +98,13 @@ class Schema:
 
 def _specific(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
     """Errors as a person would want them: for a oneOf/anyOf miss, the errors of the branch that came
-    closest (fewest errors), not "is not valid under any of the given schemas"."""
+    closest (fewest errors), not "is not valid under any of the given schemas"; or, where the schema
+    says why in its own words (`x-refusal`), those words."""
     for error in errors:
-        if error.validator in ("oneOf", "anyOf") and error.context:
+        if error.validator in ("oneOf", "anyOf") and isinstance(error.schema, dict) and "x-refusal" in error.schema:
+            error.message = error.schema["x-refusal"]
+            yield error
+        elif error.validator in ("oneOf", "anyOf") and error.context:
             branches: dict[Any, list[ValidationError]] = {}
             for sub in error.context:
                 branches.setdefault(sub.relative_schema_path[0], []).append(sub)

@@ -41,7 +41,12 @@ class BodyTooLarge(Exception):
 
 
 class Dropped(Exception):
-    """An injected fault closed the connection: nothing is to be sent."""
+    """An injected fault closed the connection: nothing is to be sent, but the call is journaled."""
+
+    def __init__(self, operation: Operation, fault: Fault) -> None:
+        super().__init__(operation.operation_id, fault.id)
+        self.operation = operation
+        self.fault = fault
 
 
 async def read_body(request: "Incoming", receive: Receive, limit: int) -> bytes:
@@ -81,7 +86,6 @@ async def drop_connection(scope: Scope) -> None:
         raise ConnectionAbortedError("fault: connection dropped")
     transport.abort()
     await asyncio.sleep(0.01)  # let the server notice the disconnect before the app returns
-    raise Dropped
 
 
 @dataclass
@@ -138,6 +142,9 @@ class ApiEndpoint:
         self.contract: Contract = runtime.contracts[api.id]
         self.errors = api.errors
         self.journaled = isinstance(api, Provider)
+        # The control plane is ours: a misspelt filter must not be silently ignored. A provider's API
+        # ignores names it does not know, as the real servers do.
+        self.refuses_unknown_query = not self.journaled
         self._openapi = openapi_document
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -175,7 +182,13 @@ class ApiEndpoint:
             raw = b""
             error = self.errors.too_large(self.runtime.settings.max_body_bytes)
             answer = self.checked(Answer(error.status, error.body))
-        except Dropped:
+        except Dropped as dropped:
+            # Journaled with no status and no response ("dropped": true), so a test can see its client
+            # retried; a drop needs a fault, and a fault a tenant.
+            if tenant is not None:
+                tenant.journal.record(iso(tenant.clock.now()), self.api.id, dropped.operation.operation_id,
+                                      request.method, path, request.query if request.query_string else {}, raw,
+                                      None, b"", (), dropped.fault.id)
             return
         except Exception:  # a bug in the mock: logged with its traceback, never shown to the client
             log.exception("%s: unexpected error answering %s %s", self.api.id, request.method, path)
@@ -230,6 +243,7 @@ class ApiEndpoint:
         operation = match.operation
         token = bearer_token(request)
         if operation.secured and tenant is None:
+            self.runtime.unauthenticated[self.api.id] += 1
             raise self.errors.unauthorized()
         params = self.path_params(operation, match.path_params)
         body = self.body(operation, raw)
@@ -249,6 +263,7 @@ class ApiEndpoint:
             await asyncio.sleep(fault.delay_ms / 1000)
         if fault.drop:
             await drop_connection(scope)
+            raise Dropped(operation, fault)
         if fault.status is not None:
             raise self.errors.fault(fault.status, operation.descriptions.get(fault.status, ""))
 
@@ -259,8 +274,8 @@ class ApiEndpoint:
                 continue
             value = param.coerce(raw[param.name])  # ASGI has already percent-decoded the path
             if not param.schema.is_valid(value):
-                # As a router would: a malformed id names no resource.
-                raise self.errors.not_found(f"No resource {param.name} = {raw[param.name]!r}.")
+                # As a router would: a malformed id names no resource, and gets the API's own 404 for one.
+                raise self.errors.missing(param.name, raw[param.name])
             params[param.name] = value
         return params
 
@@ -297,6 +312,11 @@ class ApiEndpoint:
                 query[param.name] = value
             else:
                 problems += param.schema.problems(value, prefix=param.name)
+        if self.refuses_unknown_query and request.query_string:
+            known = sorted(param.name for param in operation.parameters if param.location == "query")
+            takes = f"it takes {', '.join(known)}" if known else "it takes none"
+            problems += [Problem(name, f"is not a query parameter of {operation.operation_id} ({takes})")
+                         for name in sorted(set(request.query) - set(known))]
         if problems:
             raise self.errors.invalid(problems)
         return query

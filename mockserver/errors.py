@@ -3,7 +3,7 @@
 own words. Two families cover the four providers: the Loop platform's `{error, message}` and Laravel's
 `{message, errors}` (comm.com and BSG)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -37,9 +37,26 @@ def allow_header(allowed: Iterable[str]) -> dict[str, str]:
     return {"Allow": ", ".join(sorted(allowed))}
 
 
+# (path parameter, the id as the client gave it) -> the API's words for "no such entity".
+MissingText = Callable[[str, str], str]
+
+
+def no_resource(name: str, value: str) -> str:
+    return f"No resource {name} = {value!r}."
+
+
+def always(text: str) -> MissingText:
+    """A provider that says the same words whatever id it could not find."""
+    return lambda name, value: text
+
+
 class ErrorShape(Protocol):
     def unauthorized(self) -> ApiError: ...
     def not_found(self, message: str) -> ApiError: ...
+    def missing(self, name: str, value: str) -> ApiError:
+        """The API's own 404 for an id that names nothing: for an unknown id and, as a router would answer
+        it, for a malformed one (the edge uses it for a path id its schema refuses)."""
+        ...
     def method_not_allowed(self, method: str, allowed: Iterable[str]) -> ApiError: ...
     def invalid(self, problems: list[Problem]) -> ApiError: ...
     def too_large(self, limit: int) -> ApiError: ...
@@ -53,6 +70,7 @@ class CodeMessageErrors:
     unauthorized_code: str = "invalid_token"
     with_details: bool = False
     validation_status: int = 400
+    missing_text: MissingText = no_resource
 
     def error(self, status: int, code: str, message: str, details: dict[str, Any] | None = None,
               headers: dict[str, str] | None = None) -> ApiError:
@@ -66,6 +84,9 @@ class CodeMessageErrors:
 
     def not_found(self, message: str) -> ApiError:
         return self.error(404, "not_found", message)
+
+    def missing(self, name: str, value: str) -> ApiError:
+        return self.error(404, "not_found", self.missing_text(name, value), {name: value})
 
     def method_not_allowed(self, method: str, allowed: Iterable[str]) -> ApiError:
         allowed = sorted(allowed)
@@ -91,11 +112,16 @@ class CodeMessageErrors:
 class LaravelErrors:
     """Laravel's defaults: `{"message": ...}`, and `{"message", "errors": {field: [...]}}` on 422."""
 
+    missing_text: MissingText = no_resource
+
     def unauthorized(self) -> ApiError:
         return ApiError(401, {"message": "Unauthenticated."})
 
     def not_found(self, message: str) -> ApiError:
         return ApiError(404, {"message": message})
+
+    def missing(self, name: str, value: str) -> ApiError:
+        return self.not_found(self.missing_text(name, value))
 
     def method_not_allowed(self, method: str, allowed: Iterable[str]) -> ApiError:
         return ApiError(405, {"message": f"The {method} method is not supported for this route. "

@@ -39,7 +39,7 @@ class Entry:
     query: dict[str, str]
     request: bytes
     request_size: int
-    status: int
+    status: int | None  # None: a fault dropped the connection, nothing was answered
     response: bytes
     response_size: int
     contract: tuple[str, ...]  # reasons the answer broke its contract; empty when it kept it
@@ -49,6 +49,7 @@ class Entry:
         return {"seq": self.seq, "time": self.time, "provider": self.provider, "operationId": self.operation_id,
                 "method": self.method, "path": self.path, "query": self.query,
                 "body": _decoded(self.request, self.request_size), "status": self.status,
+                "dropped": self.status is None,
                 "response": _decoded(self.response, self.response_size),
                 "contract": {"valid": not self.contract, "reasons": list(self.contract)}, "fault": self.fault}
 
@@ -59,7 +60,7 @@ class Journal:
         self._seq = 0  # a plain int, not itertools.count: the journal is stored with --state-file
 
     def record(self, time: str, provider: str, operation_id: str | None, method: str, path: str,
-               query: dict[str, str], request: bytes, status: int, response: bytes, contract: tuple[str, ...],
+               query: dict[str, str], request: bytes, status: int | None, response: bytes, contract: tuple[str, ...],
                fault: str | None) -> None:
         self._seq += 1
         # Exact copies: the bodies are kept by the thousand (see fixtures.exact).

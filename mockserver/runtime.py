@@ -66,6 +66,8 @@ class Runtime:
         self._token_verifiers = [p.verify_token for p in providers if p.verify_token is not None]
         # (api id, operationId, status) -> how many answers: which documented outcomes were ever produced.
         self.answered: Counter[tuple[str, str, int]] = Counter()
+        # api id -> calls refused for their token: no tenant journals them, so they are counted here (health).
+        self.unauthenticated: Counter[str] = Counter()
         # Which documented outcomes and transitions were exercised, per tenant and in all (GET /__mock/coverage).
         self.coverage = CoverageBook(settings.max_tenants)
         self.catalogue = Catalogue.of(providers, self.contracts)

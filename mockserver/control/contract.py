@@ -4,7 +4,9 @@ providers: so at start its file (`contracts/control/openapi.json`) is refined fr
   provider's contract declares as `<Entity>Fields` (what a control-plane PUT accepts: provider-side
   constraints the documented schema does not state, such as a status enum), else the entity's own schema
   with every field optional (missing ones are defaulted); its id is typed as the entity's id;
-- a fault's body is one of the (provider, operationId, documented error statuses) that exist.
+- a fault's body names a provider, one of its operationIds, and one of the error statuses that operation
+  documents;
+- every operation documents the 422 with which the edge refuses a query parameter it does not take.
 Each generated operation gets a handler bound to its provider and collection."""
 
 import copy
@@ -102,13 +104,34 @@ def refine(document: dict[str, Any], providers: dict[str, Provider],
             document["paths"][f"/{pid}/{collection}"] = _listing(listing, pid, collection, entity_name)
             handlers[f"list{_camel(pid, collection)}"] = partial(routes.list_entities, provider_id=pid,
                                                                  collection=collection)
-        for operation in contracts[pid].operations:
-            errors = sorted(status for status in operation.responses if status >= 400)
-            fault_choices.append({"properties": {"provider": {"const": pid},
-                                                 "operationId": {"const": operation.operation_id},
-                                                 "status": {"enum": errors}}})
-    schemas["FaultRequest"]["oneOf"] = fault_choices
+        fault_choices.append(_fault_choice(pid, contracts[pid]))
+    fault = schemas["FaultRequest"]
+    fault["properties"]["provider"] = {"enum": list(providers)}
+    fault.setdefault("allOf", []).extend(fault_choices)
+    _refuse_what_is_not_understood(document)
     return document, handlers
+
+
+def _fault_choice(provider_id: str, contract: Contract) -> dict[str, Any]:
+    """For a fault on this provider: one of its operationIds, and one of the error statuses that operation
+    documents. Conditions (if/then), not a oneOf of every (provider, operation) pair: a refusal then
+    names what is wrong and lists what would do (the provider's operationIds, the operation's statuses)
+    instead of "'createCampaign' was expected" from whichever pair came closest."""
+    statuses = [{"if": {"properties": {"operationId": {"const": operation.operation_id}}},
+                 "then": {"properties": {"status": {"enum": sorted(s for s in operation.responses if s >= 400)}}}}
+                for operation in contract.operations]
+    return {"if": {"properties": {"provider": {"const": provider_id}}},
+            "then": {"properties": {"operationId": {"enum": [op.operation_id for op in contract.operations]}},
+                     "allOf": statuses}}
+
+
+def _refuse_what_is_not_understood(document: dict[str, Any]) -> None:
+    """Every control-plane operation refuses a query parameter it does not take (the edge says which),
+    so each documents a 422."""
+    for item in document["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault("422", {"$ref": "#/components/responses/Invalid"})
 
 
 def _listing(template: dict[str, Any], provider_id: str, collection: str, entity_name: str) -> dict[str, Any]:

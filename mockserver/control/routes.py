@@ -14,7 +14,8 @@ _error = ERRORS.error
 
 
 def health(call: Call) -> Reply:
-    return 200, {"status": "ok", "contract_violations": call.runtime.violations.total}
+    return 200, {"status": "ok", "contract_violations": call.runtime.violations.total,
+                 "unauthenticated": dict(call.runtime.unauthenticated)}
 
 
 def reset(call: Call) -> Reply:

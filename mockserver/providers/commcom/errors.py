@@ -3,7 +3,11 @@
 from mockserver.errors import ApiError, LaravelErrors
 from mockserver.providers.commcom import rules
 
-ERRORS = LaravelErrors()
+def _model_not_found(name: str, value: str) -> str:
+    return rules.MODEL_NOT_FOUND.format(model=rules.PATH_MODELS.get(name, name), id=value)
+
+
+ERRORS = LaravelErrors(missing_text=_model_not_found)
 
 
 def not_found(model: str, entity_id: str) -> ApiError:

@@ -75,6 +75,8 @@ LOG_STOPPED = "Send stopped: {total} messages sent"
 
 # ASSUMPTION 10: errors are not documented; Laravel's defaults (route model binding, validation).
 MODEL_NOT_FOUND = "No query results for model [App\\Models\\{model}] {id}"
+# The model each path parameter binds (a malformed id gets the same 404 as an unknown one).
+PATH_MODELS = {"campaign": "SmsCampaign", "campaignSend": "SmsCampaignSend"}
 STOP_REFUSED = "The campaign send cannot be stopped: it is already {status}."
 
 # ASSUMPTION 11: new campaigns carry these settings (the values the docs' examples show, where they show

@@ -61,5 +61,8 @@ RECIPIENT_FIELDS = ("person_id", "recipient")
 # ASSUMPTION: who the platform records as creator is not visible to a mock; every entity says this.
 CREATED_BY = "usr_mockserver"
 
+# 404 "Campaign not found" (seeds 000 and 002), word for word, whatever the id.
+NOT_FOUND = "Campaign not found"
+
 # ASSUMPTION: history of an unknown campaign is an empty list (the reference documents no 404 there).
 # ASSUMPTION: new campaign ids are UUIDs (the docs say only "string").

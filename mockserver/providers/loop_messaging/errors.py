@@ -1,13 +1,13 @@
 """loop-messaging speaks the Loop platform's `{error, message, details}` (seed 004)."""
 
-from mockserver.errors import ApiError, CodeMessageErrors
+from mockserver.errors import ApiError, CodeMessageErrors, always
 from mockserver.providers.loop_messaging import rules
 
-ERRORS = CodeMessageErrors(unauthorized_code="invalid_token", with_details=True)
+ERRORS = CodeMessageErrors(unauthorized_code="invalid_token", with_details=True, missing_text=always(rules.NOT_FOUND))
 
 
 def campaign_not_found(campaign_id: str) -> ApiError:
-    return ERRORS.error(404, "not_found", f"Campaign {campaign_id} not found", {"id": campaign_id})
+    return ERRORS.missing("id", campaign_id)
 
 
 def bad_state(campaign_id: str, status: str, verb: str) -> ApiError:

@@ -26,6 +26,9 @@ CAMPAIGN = StateMachine(
     clock_actions=("start", "finish"),  # moved by the tenant's clock, never by a client
 )
 
+# 404 "Not found" (seed 004), word for word, whatever the id.
+NOT_FOUND = "Not found"
+
 # 412 "Bad state" (seed 004). ASSUMPTION 3: the error code is `bad_state` and `details` holds the
 # campaign's current `status` (keys inside details are not documented).
 BAD_STATE = "bad_state"
