@@ -20,6 +20,7 @@ from mockserver.errors import ApiError, Problem
 from mockserver.faults import Fault
 from mockserver.jsonlimits import MAX_DEPTH, may_be_too_deep, too_deep
 from mockserver.runtime import Runtime
+from mockserver.streaming import Streamed, stream
 from mockserver.jsonnumbers import integral_as_int
 from mockserver.tenancy import Tenant
 
@@ -194,6 +195,10 @@ class ApiEndpoint:
             log.exception("%s: unexpected error answering %s %s", self.api.id, request.method, path)
             raw, error = b"", self.errors.fault(500, "The mock failed unexpectedly: see its log.")
             answer = self.checked(Answer(error.status, error.body))
+        if isinstance(answer.body, Streamed):  # a large read (the control plane's state): never journaled
+            self.count(answer)
+            await stream(send, answer.status, answer.body)
+            return
         self.count(answer)
         text = answer.body if isinstance(answer.body, Text) else None
         encoded = text.body.encode() if text else orjson.dumps(answer.body)
@@ -331,7 +336,7 @@ class ApiEndpoint:
             self.runtime.answered[(self.api.id, operation.operation_id, status)] += 1
             documented = status in operation.responses
             schema = operation.responses.get(status)
-        if documented and (schema is None or isinstance(body, Text) or schema.is_valid(body)):
+        if documented and (schema is None or isinstance(body, Text | Streamed) or schema.is_valid(body)):
             return answer
         reasons = ([f"{p.field or 'body'}: {p.message}" for p in schema.problems(body)] if documented and schema
                    else [f"status {status} is not documented"])

@@ -2,12 +2,16 @@
 tenant (the bearer token) only."""
 
 from datetime import datetime
+from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from mockserver import coverage
 from mockserver.api import Call, EntityRejected, Reply, Text
 from mockserver.clock import iso, parse_iso
 from mockserver.errors import CodeMessageErrors
+from mockserver.streaming import Streamed
 
 ERRORS = CodeMessageErrors(with_details=True, validation_status=422)
 _error = ERRORS.error
@@ -26,7 +30,16 @@ def reset(call: Call) -> Reply:
 
 
 def get_state(call: Call) -> Reply:
-    return 200, {pid: backend.dump() for pid, backend in call.tenant.backends.items()}
+    """Streamed an entity at a time: a tenant holding much must not hold up every other tenant."""
+    return 200, Streamed(_state_pieces(call.tenant.backends))
+
+
+def _state_pieces(backends: dict[str, Any]) -> Iterator[bytes]:
+    yield b"{"
+    for index, (pid, backend) in enumerate(list(backends.items())):
+        yield b"%s%s:" % (b"," if index else b"", orjson.dumps(pid))
+        yield from backend.dump_pieces()
+    yield b"}"
 
 
 def get_entity(call: Call, provider_id: str, collection: str) -> Reply:

@@ -151,3 +151,28 @@ def test_each_type_finishes_as_sent(client, send_type):
     shown = read_send(client, send_id)
     assert shown["status"] == "sent" and shown["next_step_timestamp"] is None
     assert shown["meta"]["multistep_status"]["total_sent"] > 0
+
+
+def test_a_send_at_the_step_cap_answers_a_bounded_resource_everywhere(client):
+    """Issue 12 defect 5: a send that ran for days counts every step but lists only the last STEPS_SHOWN:
+    in its own GET, in the state dump, in the stop answer and in what a stopped send keeps."""
+    freeze(client)
+    campaign = new_campaign(client)
+    meta = {"send_type": "multistep", "multistep_data": {"step_size": 1, "step_delay": 1},
+            "multistep_status": {"total_available_contacts": 10**9}}
+    capped, stopped_id = (put_send(client, campaign, meta, status="pending")["id"] for _ in range(2))
+    advance(client, 10 * 86400)
+    stopped = stop(client, campaign, stopped_id)
+    assert stopped.status_code == 200, stopped.text
+    advance(client, 20 * 86400)
+    state = client.get("/__mock/state")
+    assert state.status_code == 200 and state.headers["content-type"] == "application/json"
+    dumped = next(s for s in state.json()["commcom"]["sends"] if s["id"] == capped)
+    read, kept = client.get(f"/__mock/commcom/sends/{capped}"), client.get(f"/__mock/commcom/sends/{stopped_id}")
+    for answer, steps in ((read.json(), rules.MAX_STEPS), (dumped, rules.MAX_STEPS),
+                          (stopped.json()["data"], 10 * 24 * 60), (kept.json(), 10 * 24 * 60)):
+        status = answer["meta"]["multistep_status"]
+        assert (status["current_step"], status["total_sent"]) == (steps, steps)
+        assert len(status["steps_performance"]) == rules.STEPS_SHOWN
+    for answer in (read, stopped, kept):
+        assert len(answer.content) < 20_000  # before: about 1 MB each

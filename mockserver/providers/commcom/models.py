@@ -80,18 +80,18 @@ class Send:
             self.status = status  # the clock's moves, counted once each: remembered as last seen
         meta = json_copy(self.meta)
         meta["multistep_status"].update({
-            "current_step": len(done.steps), "total_sent": done.total,
-            "last_sent_timestamp": _unix(done.steps[-1].at) if done.steps else 0,
+            "current_step": done.count, "total_sent": done.total,
+            "last_sent_timestamp": _unix(done.recent[-1].at) if done.recent else 0,
             "start_timestamp": _unix(self.run.start),
-            "steps_performance": [_performance(step) for step in done.steps],
+            "steps_performance": [_performance(step) for step in done.recent],
             "status": status, "status_reason": done.reason})
         logs = json_copy(self.logs)
         moments = [parse_iso(self.created_at)]
         if done.started:
             logs.append(_log(self.id, rules.LOG_STARTED, iso(self.run.start)))
             moments.append(self.run.start)
-        if done.steps:
-            moments.append(done.steps[-1].at)
+        if done.recent:
+            moments.append(done.recent[-1].at)
         if done.finished_at is not None:
             logs.append(_log(self.id, rules.LOG_FINISHED.format(total=done.total), iso(done.finished_at)))
             moments.append(done.finished_at)

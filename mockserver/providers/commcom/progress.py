@@ -3,20 +3,20 @@ steps (when, how many), and a `Run` answers "what had happened by `now`" from th
 any time, in any order, gives the same answer for the same `now`; the generated steps are memoised so a
 long-running send is not recomputed from its start on every read. No HTTP, no entities."""
 
-import bisect
 import math
 import re
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from mockserver.providers.commcom import rules
 
 Steps = Generator["Step", None, str]  # yields steps in time order, returns why it finished
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):  # a tuple: a long send makes thousands, and a tuple is the cheapest to make
     number: int  # 1-based
     at: datetime
     sent: int
@@ -25,7 +25,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Progress:
-    steps: tuple[Step, ...]  # the steps done by `now`
+    recent: tuple[Step, ...]  # the last steps done by `now`, at most rules.STEPS_SHOWN of them
+    count: int  # how many steps were done by `now`
     started: bool
     finished_at: datetime | None  # None while steps remain (or before the start)
     reason: str  # why it finished; "" while it runs
@@ -33,7 +34,7 @@ class Progress:
 
     @property
     def total(self) -> int:
-        return self.steps[-1].total if self.steps else 0
+        return self.recent[-1].total if self.recent else 0
 
 
 def manual(start: datetime, amount: int, batch: int) -> Steps:
@@ -59,15 +60,15 @@ def cap(max_sms: int, audience: int) -> tuple[int, str]:
 def multistep(start: datetime, step_size: int, step_delay: int, max_sms: int, max_minutes: int,
               audience: int) -> Steps:
     limit, reason = cap(max_sms, audience)
-    total, number = 0, 0
+    total, number, at, delay = 0, 0, start, timedelta(minutes=step_delay)
     while total < limit:
-        offset = (number + 1) * step_delay
-        if max_minutes > 0 and offset > max_minutes:
+        if max_minutes > 0 and (number + 1) * step_delay > max_minutes:
             return rules.REASON_MAX_MINUTES
         sent = min(step_size, limit - total)
         total += sent
         number += 1
-        yield Step(number, start + timedelta(minutes=offset), sent, total)
+        at += delay  # whole minutes: adding them up is exact
+        yield Step(number, at, sent, total)
     return reason
 
 
@@ -153,14 +154,21 @@ def planner(start: datetime, step_size: int, step_delay: int, max_sms: int, max_
 
 
 class Run:
-    """A live send's steps from its start, generated as far as anyone has looked."""
+    """A live send's steps from its start, generated as far as anyone has looked. Only the newest
+    steps are kept (enough to answer for any `now` from the last STEPS_SHOWN steps on): what a send holds
+    stays bounded however long it runs. A read further back than that starts the steps over, which costs
+    at most MAX_STEPS steps, like the first read after a long advance."""
 
     def __init__(self, start: datetime, make_steps: Callable[[], Steps]) -> None:
         self.start = start
         self._make_steps = make_steps  # picklable (a partial of a module function), unlike a generator
-        self._pending = make_steps()
-        self._steps: list[Step] = []
-        self._times: list[datetime] = []
+        self._begin()
+
+    def _begin(self) -> None:
+        self._pending = self._make_steps()
+        # The newest steps generated: STEPS_SHOWN done by the latest `now` asked, plus the one after it.
+        self._kept: deque[Step] = deque(maxlen=rules.STEPS_SHOWN + 1)
+        self._count = 0  # steps generated so far
         self._reason: str | None = None  # set once the generator is exhausted
 
     # --state-file stores sends: the live generator is left out and rebuilt, then moved past the steps
@@ -171,12 +179,12 @@ class Run:
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._pending = self._make_steps()
-        for _ in self._steps:
+        for _ in range(self._count):
             next(self._pending)
 
     def _extend_past(self, now: datetime) -> None:
-        while self._reason is None and (not self._steps or self._steps[-1].at <= now):
-            if len(self._steps) >= rules.MAX_STEPS:
+        while self._reason is None and (not self._kept or self._kept[-1].at <= now):
+            if self._count >= rules.MAX_STEPS:
                 self._reason = rules.REASON_MOCK_LIMIT
                 return
             try:
@@ -187,16 +195,23 @@ class Run:
             except OverflowError:  # the next step would fall after the year 9999
                 self._reason = rules.REASON_MOCK_LIMIT
                 return
-            self._steps.append(step)
-            self._times.append(step.at)
+            self._kept.append(step)
+            self._count += 1
+
+    def _done(self, now: datetime) -> list[Step]:
+        self._extend_past(now)
+        return [step for step in self._kept if step.at <= now]
 
     def progress(self, now: datetime) -> Progress:
-        self._extend_past(now)
-        done = bisect.bisect_right(self._times, now)
-        steps = tuple(self._steps[:done])
-        remaining = done < len(self._steps)
+        done = self._done(now)
+        if len(done) < rules.STEPS_SHOWN and self._kept and self._kept[0].number > 1:
+            # `now` is before the steps kept (the clock went back): count again from the start.
+            self._begin()
+            done = self._done(now)
+        count = done[-1].number if done else 0
+        remaining = count < self._count
         started = now >= self.start
         finished = started and not remaining and self._reason is not None
-        finished_at = (steps[-1].at if steps else self.start) if finished else None
-        return Progress(steps, started, finished_at, self._reason if finished else "",
-                        self._steps[done].at if remaining else None)
+        finished_at = (done[-1].at if done else self.start) if finished else None
+        return Progress(tuple(done[-rules.STEPS_SHOWN:]), count, started, finished_at,
+                        self._reason if finished else "", self._kept[len(done)].at if remaining else None)

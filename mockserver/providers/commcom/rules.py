@@ -61,8 +61,11 @@ REASON_NO_WINDOW = "No sending window"
 REASON_STOPPED = "Stopped"
 
 # ASSUMPTION 15: so one read can never run away, a send ends after MAX_STEPS steps or when its next step
-# would fall after the year 9999 (no sensible configuration comes near either).
+# would fall after the year 9999 (no sensible configuration comes near either); and so one send costs a
+# bounded amount to keep and to answer, `steps_performance` lists its most recent STEPS_SHOWN steps only
+# (`current_step` and `total_sent` still count every step), as a log that rolls over would.
 MAX_STEPS = 20_000
+STEPS_SHOWN = 100
 REASON_MOCK_LIMIT = "The mock's step limit reached"
 
 # ASSUMPTION 9: logs: the seed shows caller_type "Send"; the mock logs creation, start, finish and stop,
