@@ -1,9 +1,10 @@
 """How long a bystander waits while the heaviest tenant dumps its state (issue 12, defect 5).
 
 Starts `python -m mockserver` on a free loopback port, builds one heavy tenant through the API (commcom
-multistep sends that run to the mock's step cap: one message a minute to a billion contacts, then a 30-day
-clock advance), and, while that tenant's `GET /__mock/state` is answered, has a second tenant call
-`GET /__mock/clock` every 10 ms. Prints the dump's time and size and the bystander's latencies.
+multistep and planner sends that run to the mock's step cap: one message a minute to a billion contacts,
+then a 30-day clock advance), and, while that tenant's `GET /__mock/state` is answered, has a second
+tenant call `GET /__mock/clock` every 10 ms. Prints the dump's time and size and the bystander's
+latencies.
 
     python benchmarks/bystander.py [--sends 60] [--rounds 3]
 
@@ -23,9 +24,17 @@ import uuid
 import httpx
 
 CAMPAIGNS = "/commcom/api/v1/sms/campaigns"
-AT_THE_CAP = {"send_type": "multistep",
-              "multistep_data": {"step_size": 1, "step_delay": 1, "max_sms_to_send": 0, "max_minutes_to_send": 0},
-              "multistep_status": {"total_available_contacts": 1_000_000_000}}
+STEPS = {"step_size": 1, "step_delay": 1, "max_sms_to_send": 0, "max_minutes_to_send": 0}
+AUDIENCE = {"total_available_contacts": 1_000_000_000}
+ALL_DAY = {"start": "00:00", "end": "23:59"}
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+# The dearest sends to compute: a step a minute until the mock's step cap (planners cost the most a step).
+AT_THE_CAP = [
+    {"send_type": "multistep", "multistep_data": STEPS, "multistep_status": AUDIENCE},
+    {"send_type": "planner", "multistep_status": AUDIENCE,
+     "planner_data": {"days_of_week": DAYS, "weekly_schedule": {day: ALL_DAY for day in ["default", *DAYS]},
+                      "multistep_data": STEPS, "daily_sms_contact_limit": 1000, "weekly_sms_contact_limit": 1000}},
+]
 
 
 def free_port() -> int:
@@ -52,9 +61,10 @@ def build_heavy_tenant(base: str, token: str, sends: int) -> None:
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
         client.post("/__mock/clock", json={"freeze": True, "now": "2026-03-02T10:00:00.000Z"}).raise_for_status()
         campaign = client.post(CAMPAIGNS, json={"name": "heavy"}).json()["data"]["id"]
-        for _ in range(sends):
+        for number in range(sends):
+            meta = AT_THE_CAP[number % len(AT_THE_CAP)]
             client.put(f"/__mock/commcom/sends/{uuid.uuid4()}",
-                       json={"sms_campaign_id": campaign, "status": "pending", "meta": AT_THE_CAP}).raise_for_status()
+                       json={"sms_campaign_id": campaign, "status": "pending", "meta": meta}).raise_for_status()
         client.post("/__mock/clock", json={"advance": 30 * 86400}).raise_for_status()
 
 
@@ -83,7 +93,7 @@ async def one_round(base: str, heavy: str) -> tuple[float, int, list[float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sends", type=int, default=60, help="multistep sends at the step cap (default 60)")
+    parser.add_argument("--sends", type=int, default=60, help="sends at the step cap, half multistep, half planner (default 60)")
     parser.add_argument("--rounds", type=int, default=3, help="dumps measured (the first one computes the steps)")
     args = parser.parse_args()
     port = free_port()
