@@ -24,6 +24,7 @@ CAMPAIGN = {"id": 7, "name": "RCS api campaign / 2026-01-05 09:00:00", "sender":
             "statistics": {"delivered": 1, "sent": 2}, "calculated_price": 0.35,
             "alternative_channels": {"sms": {"statistics": {"delivered": 0, "sent": 0}}}, "currency": "EUR"}
 COOKIE_SECRET = "upstream-session-cookie-4f1e2d"
+ENTITY_SECRET = "entity-api-key-31c0aa"
 RELEASE = threading.Event()  # set at teardown: the slow route stops waiting
 
 
@@ -68,6 +69,8 @@ def drifted_app() -> Starlette:
         if ident == "9":  # the caller's token, inside a body of the wrong shape
             token = request.headers.get("authorization", "").split(" ")[-1]
             return answer({"data": [{"sender": token}]})
+        if ident == "5":  # an extra field holding a credential (the contract allows extra fields)
+            return answer({"data": {**CAMPAIGN, "id": 5, "webhook": {"api_key": ENTITY_SECRET}}})
         if ident == "6":  # keeps the schema, but the mock could not hold it (more delivered than sent)
             return answer({"data": {**CAMPAIGN, "id": 6, "statistics": {"delivered": 5, "sent": 1}}})
         return answer({"data": {**CAMPAIGN, "id": int(ident)}})

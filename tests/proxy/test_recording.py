@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
-from tests.proxy.conftest import CAMPAIGN
+from tests.proxy.conftest import CAMPAIGN, ENTITY_SECRET
 
 
 
@@ -78,11 +78,9 @@ def test_entities_the_mock_could_not_hold_are_skipped_with_a_reason(tmp_path, dr
     assert any("6" in line and "delivered" in line for line in skipped)
 
 
-def test_a_recorded_entity_never_carries_a_credential(tmp_path, conforming):
-    # commcom keeps a campaign's meta as given (free-form): a credential-named field there is redacted.
-    with through((("commcom", f"{conforming.url}/commcom/api"),), tmp_path) as client:
-        created = client.post("/commcom/api/v1/sms/campaigns", json={"name": "c"}).json()["data"]
-        client.put(f"/commcom/api/v1/sms/campaigns/{created['id']}",
-                   json={"name": "c", "meta": {"webhook_secret": "hook-secret-7f7f7f"}})
-    text = (tmp_path / "commcom.json").read_text()
-    assert created["id"] in text and "hook-secret-7f7f7f" not in text
+def test_a_recorded_entity_never_carries_a_credential(tmp_path, drifted):
+    with through((("bsg", drifted.url),), tmp_path) as client:
+        assert ENTITY_SECRET in client.get("/bsg/api/campaigns/5").text  # the client gets it as it came
+    (kept,) = json.loads((tmp_path / "bsg.json").read_text())["campaigns"]
+    assert kept["id"] == 5 and kept["webhook"] == {"api_key": "[redacted]"}
+    assert ENTITY_SECRET not in (tmp_path / "bsg.json").read_text()
