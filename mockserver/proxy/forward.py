@@ -140,6 +140,8 @@ class UpstreamEndpoint:
             return
         try:
             await self._learn(method, below, response, kept, secrets)
+        except Exception:  # the answer has gone through already: a fault in judging it must not cut it off
+            log.exception("proxy: judging %s %s %s failed", self.provider.id, method, below)
         finally:
             await send({"type": "http.response.body", "body": b"", "more_body": False})
 
