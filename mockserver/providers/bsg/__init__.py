@@ -18,6 +18,7 @@ PROVIDER = Provider(
     backend=BsgBackend,
     collections={"campaigns": "#/components/schemas/Campaign"},
     records={op: ("campaigns", "/data") for op in (
-        "createRcsCampaign", "getCampaign", "listCampaigns", "stopCampaign", "stopCampaignPatch", "renewCampaign")},
+        "createRcsCampaign", "sendRcsCampaign", "getCampaign", "listCampaigns", "stopCampaign", "stopCampaignPatch",
+        "renewCampaign")},
     verify_token=verify_bearer,
 )
