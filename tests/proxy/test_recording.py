@@ -84,3 +84,15 @@ def test_a_recorded_entity_never_carries_a_credential(tmp_path, drifted):
     (kept,) = json.loads((tmp_path / "bsg.json").read_text())["campaigns"]
     assert kept["id"] == 5 and kept["webhook"] == {"api_key": "[redacted]"}
     assert ENTITY_SECRET not in (tmp_path / "bsg.json").read_text()
+
+
+def test_every_declared_recording_names_a_documented_operation_and_a_checked_collection():
+    app = create_app(Settings(fixtures_dir=None))
+    runtime = app.state.runtime
+    for provider in runtime.providers.values():
+        operations = runtime.contracts[provider.id].by_id
+        for operation_id, (collection, pointer) in provider.records.items():
+            assert operation_id in operations, (provider.id, operation_id)
+            assert any(200 <= status < 300 for status in operations[operation_id].responses), operation_id
+            assert collection in provider.collections, (provider.id, collection)
+            assert pointer == "" or pointer.startswith("/"), (provider.id, operation_id, pointer)
