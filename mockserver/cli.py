@@ -17,9 +17,10 @@ import uvicorn
 
 from mockserver.app import create_app
 from mockserver.fixtures import FixtureError
+from mockserver.persistence import StateFileError
 from mockserver.providers import discover
 from mockserver.proxy import parse_upstreams
-from mockserver.persistence import StateFileError
+from mockserver.resources import schemathesis_config
 from mockserver.settings import Settings
 
 
@@ -62,6 +63,18 @@ def _number(kind: type, low: float | None = None, above: float | None = None,
     return convert
 
 
+class ShowPath(argparse.Action):
+    """Print a file's path and exit, as --help does: before any other option is checked."""
+
+    def __init__(self, option_strings: list[str], dest: str, path: Callable[[], Path], help: str) -> None:  # noqa: A002
+        super().__init__(option_strings, dest, nargs=0, help=help)
+        self.path = path
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> NoReturn:
+        print(self.path(), flush=True)
+        parser.exit(0)
+
+
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
@@ -80,6 +93,9 @@ SECONDS = _number(float, low=0)
 def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
     defaults = Settings()
     parser = Parser(prog="mockserver", description=__doc__)
+    parser.add_argument("--schemathesis-config", action=ShowPath, path=schemathesis_config,
+                        help="print the path of the schemathesis settings shipped with mockserver and exit: "
+                             'schemathesis --config-file "$(mockserver --schemathesis-config)" run ...')
 
     def env(name: str, convert: Callable[[str], Any], default: Any) -> Any:
         """An option's default from its environment variable, refused in the variable's own name."""

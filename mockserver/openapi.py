@@ -47,17 +47,55 @@ def combined_document(apis: list[Api], contracts: dict[str, Contract]) -> dict[s
         security = document.get("security")
         for path, item in document.get("paths", {}).items():
             item = copy.deepcopy(item)
-            if security is not None:
-                for operation in item.values():
-                    if isinstance(operation, dict) and "responses" in operation:
+            for operation in item.values():
+                if isinstance(operation, dict) and "responses" in operation:
+                    if security is not None:
                         operation.setdefault("security", security)
+                    for answer in operation["responses"].values():
+                        if COMBINED_LINKS in answer:
+                            answer["links"] = {**answer.get("links", {}), **answer.pop(COMBINED_LINKS)}
             combined["paths"][api.prefix + path] = item
         for kind, entries in document.get("components", {}).items():
             for name, value in entries.items():
                 # Security requirements name their scheme by key, not by $ref: every API shares "bearer".
                 key = name if kind == "securitySchemes" else f"{api.id}_{name}"
                 combined["components"].setdefault(kind, {})[key] = value
+    _link_control_plane(combined, apis, contracts)
     return combined
+
+
+CONTROL_LINKS = "x-mock-control-links"  # in a provider's contract: {collection: {operationId: {param: field}}}
+# On a provider's response: links to the control plane (e.g. put a send of the campaign just created),
+# which only the combined document holds; each API's own document keeps them as an inert extension.
+COMBINED_LINKS = "x-mock-combined-links"
+
+
+def _link_control_plane(combined: dict[str, Any], apis: list[Api], contracts: dict[str, Contract]) -> None:
+    """A control-plane PUT makes an entity in any state: link it to the provider operations that can act on
+    that entity (each provider's contract names them, with the entity field that fills each path parameter),
+    so stateful fuzzing reaches them with entities in every state. Only here, where both ends are: the
+    control plane's own document would point at operations it does not hold."""
+    control = next((api for api in apis if api.id == "control"), None)
+    if control is None:
+        return
+    for api in apis:
+        for collection in getattr(api, "collections", {}):
+            item = combined["paths"].get(f"{control.prefix}/{api.id}/{collection}/{{id}}", {})
+            if "put" in item:  # the entity just put can be read and deleted
+                answer = item["put"]["responses"]["200"]
+                answer["links"] = {**answer.get("links", {}), **{
+                    item[method]["operationId"]: {"operationId": item[method]["operationId"],
+                                                  "parameters": {"id": "$request.path.id"}}
+                    for method in ("get", "delete") if method in item}}
+        for collection, targets in contracts[api.id].document.get(CONTROL_LINKS, {}).items():
+            item = combined["paths"].get(f"{control.prefix}/{api.id}/{collection}/{{id}}")
+            if item is None or "put" not in item:
+                continue
+            answer = item["put"]["responses"]["200"]
+            answer["links"] = {**answer.get("links", {}), **{
+                target: {"operationId": target,
+                         "parameters": {name: f"$response.body#/{field}" for name, field in parameters.items()}}
+                for target, parameters in targets.items()}}
 
 
 def encode(document: dict[str, Any]) -> bytes:

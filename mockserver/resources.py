@@ -19,3 +19,8 @@ def contracts_dir() -> Path:
 
 def fixtures_dir() -> Path:
     return _first_existing("fixtures")
+
+
+def schemathesis_config() -> Path:
+    """The schemathesis settings shipped with the package (`mockserver --schemathesis-config` prints it)."""
+    return _PACKAGE / "schemathesis.toml"

@@ -3,22 +3,23 @@ per provider is generated from the providers the app discovers, so a new provide
 The app accepts a fixed token list so the ignored_auth check sees real refusals."""
 
 import tomllib
-from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
+from mockserver.resources import schemathesis_config
 from tests.support import make_app
 
 TOKEN = "schemathesis"
 APP = make_app(tokens=(TOKEN,))
 
 
-# The repository's schemathesis.toml (what `schemathesis run` reads too: per-operation statuses a schema
-# cannot predict), plus credentials through schemathesis's own auth config (not extra headers), so the
-# cases it generates without them really go without them.
-PROJECT = tomllib.loads((Path(__file__).resolve().parents[2] / "schemathesis.toml").read_text())
+# The schemathesis settings mockserver ships (what `mockserver --schemathesis-config` names for
+# `schemathesis run`: per-operation statuses a schema cannot predict), plus credentials through
+# schemathesis's own auth config (not extra headers), so the cases it generates without them really go
+# without them.
+PROJECT = tomllib.loads(schemathesis_config().read_text())
 CONFIG = SchemathesisConfig.from_dict({**PROJECT, "auth": {"openapi": {"bearer": {"bearer": TOKEN}}}})
 
 
