@@ -238,7 +238,10 @@ class ApiEndpoint:
             answer.fault = self.fault_for(call, match.operation)
             if answer.fault is not None:
                 await self.apply(scope, answer.fault, match.operation)
-            answer.status, answer.body = self.api.handlers[match.operation.operation_id](call)
+            if answer.fault is not None and answer.fault.body is not None:  # a canned answer: no handler
+                answer.status, answer.body = answer.fault.status, answer.fault.body
+            else:
+                answer.status, answer.body = self.api.handlers[match.operation.operation_id](call)
         except ApiError as error:
             answer.status, answer.body, answer.headers = error.status, error.body, error.headers
         return self.checked(answer)
@@ -269,7 +272,7 @@ class ApiEndpoint:
         if fault.drop:
             await drop_connection(scope)
             raise Dropped(operation, fault)
-        if fault.status is not None:
+        if fault.status is not None and fault.body is None:
             raise self.errors.fault(fault.status, operation.descriptions.get(fault.status, ""))
 
     def path_params(self, operation: Operation, raw: dict[str, str]) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Fault injection: the next `times` calls of an operation (optionally only those whose parameters,
-query or body contain `match`) answer a documented error status, or wait first, or lose their
-connection. A faulted call never reaches its handler, so it changes no state."""
+query or body contain `match`) answer a documented error status, or a canned answer (any documented status
+with a body given when the fault was armed), or wait first, or lose their connection. A faulted call never
+reaches its handler, so it changes no state."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ class Fault:
     drop: bool = False
     times: int | None = 1  # None: until deleted
     match: dict[str, Any] = field(default_factory=dict)  # subset of {"params", "query", "body"}
+    body: Any = None  # a canned answer's body (checked against the contract when armed); None: the documented one
 
     def applies(self, provider: str, operation_id: str, request: dict[str, Any]) -> bool:
         return (self.provider == provider and self.operation_id == operation_id
@@ -30,7 +32,7 @@ class Fault:
 
     def render(self) -> dict[str, Any]:
         return {"id": self.id, "provider": self.provider, "operationId": self.operation_id, "status": self.status,
-                "delay_ms": self.delay_ms, "drop": self.drop, "times": self.times, "match": self.match}
+                "delay_ms": self.delay_ms, "drop": self.drop, "times": self.times, "match": self.match, "body": self.body}
 
 
 class Faults:

@@ -5,7 +5,7 @@ providers: so at start its file (`contracts/control/openapi.json`) is refined fr
   constraints the documented schema does not state, such as a status enum), else the entity's own schema
   with every field optional (missing ones are defaulted); its id is typed as the entity's id;
 - a fault's body names a provider, one of its operationIds, and one of the error statuses that operation
-  documents;
+  documents (any status it documents, for a fault with a canned `body`);
 - every operation documents the 422 with which the edge refuses a query parameter it does not take.
 Each generated operation gets a handler bound to its provider and collection."""
 
@@ -118,7 +118,10 @@ def _fault_choice(provider_id: str, contract: Contract) -> dict[str, Any]:
     names what is wrong and lists what would do (the provider's operationIds, the operation's statuses)
     instead of "'createCampaign' was expected" from whichever pair came closest."""
     statuses = [{"if": {"properties": {"operationId": {"const": operation.operation_id}}},
-                 "then": {"properties": {"status": {"enum": sorted(s for s in operation.responses if s >= 400)}}}}
+                 "then": {"if": {"required": ["body"]},  # a canned answer: any documented status, a 2xx too
+                          "then": {"properties": {"status": {"enum": sorted(operation.responses)}}},
+                          "else": {"properties": {"status": {"enum": sorted(s for s in operation.responses
+                                                                          if s >= 400)}}}}}
                 for operation in contract.operations]
     return {"if": {"properties": {"provider": {"const": provider_id}}},
             "then": {"properties": {"operationId": {"enum": [op.operation_id for op in contract.operations]}},

@@ -115,13 +115,29 @@ def clear_requests(call: Call) -> Reply:
 
 def add_fault(call: Call) -> Reply:
     # The refined contract has already checked that the provider, the operation and the status exist and
-    # that the operation documents the status as an error: its body then keeps the contract.
+    # that the operation documents the status (as an error, unless the fault brings its own body): the
+    # provider's documented body then keeps the contract, and a canned one is checked here.
     body = call.body
+    if "body" in body:
+        _check_canned(call, body["provider"], body["operationId"], body["status"], body["body"])
     fault = call.tenant.faults.add(provider=body["provider"], operation_id=body["operationId"],
                                    status=body.get("status"), delay_ms=body.get("delay_ms", 0),
                                    drop=body.get("drop", False), times=body.get("times", 1),
-                                   match=body.get("match", {}))
+                                   match=body.get("match", {}), body=body.get("body"))
     return 201, fault.render()
+
+
+def _check_canned(call: Call, provider_id: str, operation_id: str, status: int, canned: Any) -> None:
+    """A canned answer must be one the provider could give: it fits the operation's documented response
+    for that status (else 422 with the reasons, and nothing armed)."""
+    schema = call.runtime.contracts[provider_id].by_id[operation_id].responses[status]
+    if schema is None:
+        reasons = [f"{operation_id} documents no JSON body for {status}"]
+    else:
+        reasons = [f"body.{p.field}: {p.message}" if p.field else f"body: {p.message}" for p in schema.problems(canned)]
+    if reasons:
+        raise _error(422, "invalid_body", f"The body is not a {status} answer of {operation_id}.",
+                     {"reasons": reasons})
 
 
 def list_faults(call: Call) -> Reply:

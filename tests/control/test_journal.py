@@ -33,7 +33,7 @@ def test_journal_records_calls_in_order_with_bodies_and_statuses():
     filtered = client.get("/__mock/requests", params={"operationId": "cancelCampaign", "status": 409}).json()
     assert [e["seq"] for e in filtered["requests"]] == [entries[1]["seq"]]
     assert client.delete("/__mock/requests").json() == {"cleared": len(made)}
-    assert client.get("/__mock/requests").json() == {"requests": []}
+    assert client.get("/__mock/requests").json() == {"requests": [], "count": 0}
 
 
 def test_journal_is_per_tenant():
