@@ -83,3 +83,6 @@ class Provider(Api):
     # Bearers the provider's own login hands out carry their proof (a signature), so the runtime asks the
     # provider instead of remembering them: (token, settings) -> whether the provider issued it.
     verify_token: Callable[[str, "Settings"], bool] | None = field(kw_only=True, default=None)
+    # The provider's own settings, per tenant (GET/PUT /__mock/{provider}/settings): name -> a JSON schema
+    # with its `default` and `description`. The backend keeps a tenant's values in `tenant_settings`.
+    settings: Mapping[str, dict[str, Any]] = field(kw_only=True, default_factory=dict)

@@ -263,13 +263,14 @@ class Contract:
 
     def match(self, method: str, path: str) -> Match | list[str]:
         """The operation for this request, or the methods the path allows (empty: no such path)."""
-        allowed = []
-        for op in self._routes:
+        allowed, literal = [], False
+        for op in self._routes:  # literal paths first
             found = op.pattern.match(path)
-            if found is None:
-                continue
+            if found is None or (literal and found.groupdict()):
+                continue  # a literal path (/campaigns/price) is never a template's (/campaigns/{id})
             if op.method == method:
                 return Match(op, found.groupdict())
+            literal = literal or not found.groupdict()
             allowed.append(op.method)
         if method == "HEAD" and "GET" in allowed:
             return self.match("GET", path)

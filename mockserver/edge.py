@@ -209,6 +209,8 @@ class ApiEndpoint:
                 answer.violations, answer.fault.id if answer.fault else None)
         if tenant is not None and answer.status < 400 and request.method not in ("GET", "HEAD"):
             self.runtime.tenants.save(tenant)  # durable before the client hears it was done
+        if tenant is not None and answer.status < 400:
+            self.runtime.callbacks.kick(tenant)  # what this call (an advance, a create) made due leaves now
         await send_json(send, answer.status, encoded, answer.headers,
                         text.media_type.encode() if text else b"application/json")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mockserver import contracts
 from mockserver.api import Api, Provider
+from mockserver.callbacks import Dispatcher
 from mockserver.contracts import Contract
 from mockserver.coverage import Catalogue, CoverageBook
 from mockserver.control import control_api
@@ -60,6 +61,7 @@ class Runtime:
         check_fixtures(self.providers, fixtures, self.contracts, settings)  # refuse to start half-working
         self.tenants = Tenants(settings, self.providers, fixtures, self.state_file)
         self.violations = Violations()
+        self.callbacks = Dispatcher()  # outbound callbacks (webhooks) of every provider
         # What proxied providers' real answers did not keep of their contracts (docs/proxy.md).
         self.drift = DriftReport()
         # Bearer tokens a provider's own login hands out are verified by that provider, never stored.

@@ -15,7 +15,7 @@ from typing import Any
 
 from mockserver.api import Handler, Provider
 from mockserver.contracts import Contract
-from mockserver.control import routes
+from mockserver.control import routes, settings
 from mockserver.openapi import renamed
 
 ENTITY_TEMPLATE = "/{provider}/{collection}/{id}"
@@ -105,6 +105,7 @@ def refine(document: dict[str, Any], providers: dict[str, Provider],
             handlers[f"list{_camel(pid, collection)}"] = partial(routes.list_entities, provider_id=pid,
                                                                  collection=collection)
         fault_choices.append(_fault_choice(pid, contracts[pid]))
+    settings.add_paths(document, providers, handlers)
     fault = schemas["FaultRequest"]
     fault["properties"]["provider"] = {"enum": list(providers)}
     fault.setdefault("allOf", []).extend(fault_choices)

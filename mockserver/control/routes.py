@@ -25,6 +25,7 @@ def health(call: Call) -> Reply:
 def reset(call: Call) -> Reply:
     with_fixtures = call.query.get("fixtures", True)
     call.tenant.reset(with_fixtures=with_fixtures)
+    call.runtime.callbacks.forget(call.tenant)
     call.runtime.coverage.forget(call.tenant.token)
     return 200, {"status": "reset", "fixtures": with_fixtures}
 
