@@ -7,6 +7,7 @@ from mockserver.providers.bsg import rules
 from mockserver.providers.bsg.errors import ERRORS
 from mockserver.providers.bsg.models import BsgBackend
 from mockserver.providers.bsg.routes import HANDLERS, verify_bearer
+from mockserver.providers.bsg.settings import SETTINGS
 
 PROVIDER = Provider(
     id="bsg",
@@ -21,4 +22,5 @@ PROVIDER = Provider(
         "createRcsCampaign", "sendRcsCampaign", "getCampaign", "listCampaigns", "stopCampaign", "stopCampaignPatch",
         "renewCampaign")},
     verify_token=verify_bearer,
+    settings=SETTINGS,
 )

@@ -76,6 +76,7 @@ class BsgBackend(Store):
             int(group["id"]): list(group.get("contacts", [])) for group in (fixtures or {}).get("groups", [])}
         self.campaigns: Collection[Campaign] = Collection(self._build, Campaign.render, self._settle)
         self.collections = {"campaigns": self.campaigns}
+        self.tenant_settings: dict[str, Any] = {}  # this tenant's values of settings.SETTINGS
         self.load(fixtures)
 
 
@@ -117,7 +118,9 @@ class BsgBackend(Store):
         if campaign.recipients is None:
             return
         if campaign.status == rules.MODERATION:
-            campaign.next_at = after(now, self.env.settings.bsg_moderation_seconds)
+            moderation = self.tenant_settings.get("moderation_seconds")
+            campaign.next_at = after(now, self.env.settings.bsg_moderation_seconds if moderation is None
+                                     else moderation)
         elif campaign.status == rules.SCHEDULED:
             campaign.moderated_at = campaign.moderated_at or now
             campaign.next_at = max(rules.parse_date(campaign.start_at), now)
@@ -371,6 +374,17 @@ class BsgBackend(Store):
         offset, limit = query.get("page[offset]", 0), query.get("page[limit]", rules.MESSAGE_PAGE_DEFAULT)
         page = [m.render() for m in found[offset:offset + limit]]
         return page, {"page": {"total": len(found), "limit": limit, "offset": offset}}
+
+    def wants_callbacks(self) -> bool:
+        return bool(self.tenant_settings.get("rcs_callback_url")) or any(
+            c.callback_url for c in self.campaigns.entities.values())
+
+    def due_callbacks(self, since: datetime, until: datetime) -> list[tuple[str, dict[str, Any]]]:
+        """The RCS status reports of (since, until], in order, each to its message's callback_url or the
+        account's Callback URL For RCS (none: not reported)."""
+        account = self.tenant_settings.get("rcs_callback_url")
+        return [(change.campaign.callback_url or account, change.report()) for change in self.changes(since, until)
+                if change.campaign.callback_url or account]
 
     def changes(self, since: datetime, until: datetime) -> list[messages.Change]:
         """Every message status change in (since, until], in the order they happened."""

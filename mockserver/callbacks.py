@@ -1,0 +1,141 @@
+"""Outbound callbacks (webhooks), for every provider that documents them: a provider's backend says which
+reports fell due in a stretch of its tenant's clock (`due_callbacks(since, until)` -> [(url, body)], in the
+order the changes happened); this dispatcher POSTs them, one tenant's in order, from asyncio tasks (no
+threads), retries failures on the tenant's clock, and logs every attempt (GET /__mock/callbacks).
+
+When reports leave: on a frozen clock, as soon as a call (an advance, a create) makes them due; on a
+real-time clock, within about a second of their moment (a background task looks every REAL_TIME_TICK).
+ASSUMPTION (no provider documents one): a report that fails (non-2xx, or no answer within TIMEOUT) is
+retried RETRY_AFTER[n] seconds of tenant clock after its n-th failed attempt, and given up after the last."""
+
+import asyncio
+import logging
+import weakref
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from mockserver.clock import after, iso
+
+log = logging.getLogger("mockserver")
+
+RETRY_AFTER = (10.0, 60.0, 300.0, 1800.0)  # seconds of tenant clock after attempts 1, 2, 3, 4
+TIMEOUT = 5.0
+REAL_TIME_TICK = 0.25
+LOG_SIZE = 1000  # attempts kept per tenant (a ring)
+
+
+@dataclass
+class Report:
+    url: str
+    body: Any
+    attempt: int = 1
+    due: datetime | None = None  # a retry's moment on the tenant clock
+
+
+@dataclass
+class Outbox:
+    """One tenant's callbacks: up to when its changes were collected, what waits to go, what went."""
+
+    since: datetime
+    queue: deque[Report] = field(default_factory=deque)
+    retries: list[Report] = field(default_factory=list)
+    log: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=LOG_SIZE))
+    worker: asyncio.Task | None = None
+    attempts: int = 0
+
+
+class Dispatcher:
+    def __init__(self) -> None:
+        self._outboxes: "weakref.WeakKeyDictionary[Any, Outbox]" = weakref.WeakKeyDictionary()
+        self._ticker: asyncio.Task | None = None
+        self._client: httpx.AsyncClient | None = None
+
+    def outbox(self, tenant: Any) -> Outbox:
+        box = self._outboxes.get(tenant)
+        if box is None:
+            box = self._outboxes[tenant] = Outbox(since=tenant.clock.now())
+        return box
+
+    def forget(self, tenant: Any) -> None:
+        """A reset tenant starts with no pending reports and an empty log."""
+        box = self._outboxes.pop(tenant, None)
+        if box is not None and box.worker is not None:
+            box.worker.cancel()
+
+    def attempts(self, tenant: Any) -> list[dict[str, Any]]:
+        box = self._outboxes.get(tenant)
+        return list(box.log) if box is not None else []
+
+    def kick(self, tenant: Any) -> None:
+        """Collect what the tenant's clock made due since the last look, and send it (from a task). Never
+        raises: a callback is the mock's own doing and must not fail the call that made it due."""
+        try:
+            self._collect(tenant)
+        except Exception:  # a bug in a provider's callbacks: logged, the call answered all the same
+            log.exception("callbacks: collecting failed")
+
+    def _collect(self, tenant: Any) -> None:
+        backends = [b for b in tenant.backends.values() if getattr(b, "wants_callbacks", lambda: False)()]
+        box = self._outboxes.get(tenant)
+        if not backends and box is None:
+            return
+        box = self.outbox(tenant)
+        now = tenant.clock.now()
+        if now > box.since:
+            for backend in backends:
+                box.queue.extend(Report(url, body) for url, body in backend.due_callbacks(box.since, now))
+            box.since = now
+        due = [r for r in box.retries if r.due is not None and r.due <= now]
+        if due:
+            box.retries = [r for r in box.retries if r not in due]
+            box.queue.extend(due)
+        if box.queue:
+            self._start(tenant, box)
+
+    def _start(self, tenant: Any, box: Outbox) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no event loop (a synchronous test harness): the reports wait for the next kick
+        if box.worker is None or box.worker.done():
+            box.worker = loop.create_task(self._drain(tenant, box))
+        if self._ticker is None or self._ticker.done():
+            self._ticker = loop.create_task(self._tick())
+
+    async def _drain(self, tenant: Any, box: Outbox) -> None:
+        while box.queue:
+            report = box.queue.popleft()
+            await self._post(tenant, box, report)
+
+    async def _post(self, tenant: Any, box: Outbox, report: Report) -> None:
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=TIMEOUT)
+        box.attempts += 1
+        entry: dict[str, Any] = {"id": box.attempts, "url": report.url, "body": report.body,
+                                 "attempt": report.attempt, "at": iso(tenant.clock.now()),
+                                 "status": None, "error": None}
+        try:
+            answer = await self._client.post(report.url, json=report.body)
+            entry["status"] = answer.status_code
+            failed = not 200 <= answer.status_code < 300
+        except (httpx.HTTPError, OSError) as error:
+            entry["error"] = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            failed = True
+        box.log.append(entry)
+        if failed and report.attempt <= len(RETRY_AFTER):
+            box.retries.append(Report(report.url, report.body, report.attempt + 1,
+                                      after(tenant.clock.now(), RETRY_AFTER[report.attempt - 1])))
+
+    async def _tick(self) -> None:
+        """Real-time clocks move by themselves: look at every tenant with callbacks about every tick."""
+        while self._outboxes:
+            await asyncio.sleep(REAL_TIME_TICK)
+            for tenant in list(self._outboxes.keys()):
+                if not tenant.clock.frozen:
+                    self.kick(tenant)
+                elif self._outboxes[tenant].queue:
+                    self._start(tenant, self._outboxes[tenant])

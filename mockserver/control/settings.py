@@ -1,0 +1,62 @@
+"""The control plane's per-provider settings and callback log: GET/PUT /__mock/{provider}/settings for each
+provider that declares settings (its contract made from the declaration), and GET /__mock/callbacks."""
+
+import copy
+from functools import partial
+from typing import Any
+
+from mockserver.api import Call, Handler, Provider, Reply
+
+
+def _values(call: Call, provider_id: str) -> dict[str, Any]:
+    declared = call.runtime.providers[provider_id].settings
+    mine = call.tenant.backends[provider_id].tenant_settings
+    return {name: mine.get(name, schema.get("default")) for name, schema in declared.items()}
+
+
+def get_settings(call: Call, provider_id: str) -> Reply:
+    return 200, _values(call, provider_id)
+
+
+def put_settings(call: Call, provider_id: str) -> Reply:
+    """Only the settings named change; null puts one back to its default."""
+    call.tenant.backends[provider_id].tenant_settings.update(call.body)
+    call.runtime.callbacks.kick(call.tenant)
+    return 200, _values(call, provider_id)
+
+
+def get_callbacks(call: Call) -> Reply:
+    call.runtime.callbacks.kick(call.tenant)
+    return 200, {"callbacks": call.runtime.callbacks.attempts(call.tenant)}
+
+
+def add_paths(document: dict[str, Any], providers: dict[str, Provider], handlers: dict[str, Handler]) -> None:
+    """/{provider}/settings for each provider that declares settings, and /callbacks."""
+    unauthorized = {"$ref": "#/components/responses/Unauthorized"}
+    for pid, provider in providers.items():
+        if not provider.settings:
+            continue
+        name = "".join(p[:1].upper() + p[1:] for p in pid.replace("-", "_").split("_"))
+        schema = {"type": "object", "properties": copy.deepcopy(dict(provider.settings)),
+                  "additionalProperties": False}
+        answer = {"description": "This tenant's settings (defaults where unset)", "content": {
+            "application/json": {"schema": {**schema, "required": list(provider.settings)}}}}
+        document["paths"][f"/{pid}/settings"] = {
+            "get": {"operationId": f"get{name}Settings", "summary": f"{pid}: this tenant's settings",
+                    "responses": {"200": answer, "401": unauthorized}},
+            "put": {"operationId": f"put{name}Settings", "summary": f"{pid}: change this tenant's settings",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+                    "responses": {"200": answer, "401": unauthorized}}}
+        handlers[f"get{name}Settings"] = partial(get_settings, provider_id=pid)
+        handlers[f"put{name}Settings"] = partial(put_settings, provider_id=pid)
+    attempt = {"type": "object", "required": ["id", "url", "body", "attempt", "at", "status", "error"], "properties": {
+        "id": {"type": "integer"}, "url": {"type": "string"}, "body": {},
+        "attempt": {"type": "integer", "minimum": 1}, "at": {"type": "string", "description": "tenant clock"},
+        "status": {"type": ["integer", "null"], "description": "the receiver's status; null: no answer"},
+        "error": {"type": ["string", "null"], "description": "why there was no answer"}}}
+    document["paths"]["/callbacks"] = {"get": {
+        "operationId": "getCallbacks", "summary": "Every callback delivery attempt of this tenant, oldest first",
+        "responses": {"200": {"description": "The attempts", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["callbacks"],
+            "properties": {"callbacks": {"type": "array", "items": attempt}}}}}}, "401": unauthorized}}}
+    handlers["getCallbacks"] = get_callbacks
