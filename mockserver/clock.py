@@ -1,12 +1,40 @@
 """A tenant's clock: real time by default; tests freeze, set or advance it. Nothing runs in the
-background: every entity computes its progress from `now()` when it is read or written."""
+background: every entity computes its progress from `now()` when it is read or written.
+
+The clock holds only instants every provider can carry through its arithmetic: from EARLIEST (the Unix
+epoch: providers write Unix seconds, which are never negative) to LATEST (the end of the year 9000). What
+the providers add to `now` (BSG: a 30-day scheduling window and its moderation; every provider: what it
+derives from client-given times, which each checks itself) stays far inside the 999 years left before
+Python's datetime ends (the year 9999): each provider declares its reach (`Provider.clock_reach`) and
+tests/core/test_clock_range.py holds every declaration to the margin. `set` and `advance` refuse an
+instant outside the range (ClockOutOfRange) and change nothing; a running clock stops at LATEST."""
 
 import time
 from datetime import UTC, datetime, timedelta
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 12, 31, 23, 59, 59, tzinfo=UTC)
+EARLIEST_TS, LATEST_TS = EARLIEST.timestamp(), LATEST.timestamp()
+# The room left after LATEST for what a provider adds to `now` (until datetime.max, the year 9999's end).
+MARGIN = datetime.max.replace(tzinfo=UTC) - LATEST
+# The years a client may write in POST /__mock/clock's `now` (the contract's pattern): any UTC offset
+# (up to +-23:59) keeps such a time inside [EARLIEST, LATEST].
+WRITTEN_YEARS = (1971, 8999)
+
+
+class ClockOutOfRange(ValueError):
+    """An instant the clock will not hold; the message says the range."""
+
 
 def utc(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
+
+
+def check_in_range(ts: float, what: str) -> float:
+    if not EARLIEST_TS <= ts <= LATEST_TS:
+        raise ClockOutOfRange(f"{what} would put the clock outside {iso(EARLIEST)} .. {iso(LATEST)}, the "
+                              "range every provider can compute with")
+    return ts
 
 
 class Clock:
@@ -17,7 +45,7 @@ class Clock:
     def timestamp(self) -> float:
         if self._frozen_at is not None:
             return self._frozen_at
-        return time.time() + self._offset
+        return min(time.time() + self._offset, LATEST_TS)  # a running clock stops at the end of the range
 
     def now(self) -> datetime:
         return utc(self.timestamp())
@@ -27,17 +55,20 @@ class Clock:
         return self._frozen_at is not None
 
     def set(self, when: datetime) -> None:
-        target = when.timestamp()
+        """Raises ClockOutOfRange (nothing changed) for an instant outside [EARLIEST, LATEST]."""
+        target = check_in_range(when.timestamp(), f"now {when.isoformat()}")
         if self._frozen_at is not None:
             self._frozen_at = target
         else:
             self._offset = target - time.time()
 
     def advance(self, seconds: float) -> None:
+        """Raises ClockOutOfRange (nothing changed) if that many seconds would pass LATEST."""
+        check_in_range(self.timestamp() + seconds, f"advancing {seconds} s")
         if self._frozen_at is not None:
             self._frozen_at += seconds
         else:
-            self._offset += seconds
+            self._offset = min(self._offset + seconds, LATEST_TS - time.time())
 
     def freeze(self, frozen: bool) -> None:
         if frozen and self._frozen_at is None:

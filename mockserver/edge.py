@@ -19,9 +19,10 @@ from mockserver.contracts import Contract, Match, Operation
 from mockserver.errors import ApiError, Problem
 from mockserver.faults import Fault
 from mockserver.jsonlimits import MAX_DEPTH, may_be_too_deep, too_deep
+from mockserver.jsonnumbers import integral_as_int
 from mockserver.runtime import Runtime
 from mockserver.streaming import Streamed, stream
-from mockserver.jsonnumbers import integral_as_int
+from mockserver.store import Undo
 from mockserver.tenancy import Tenant
 
 log = logging.getLogger("mockserver")
@@ -97,6 +98,7 @@ class Answer:
     operation: Operation | None = None
     violations: tuple[str, ...] = ()
     fault: Fault | None = None
+    undo: Undo | None = None  # the call's changes, while they may still be taken back
 
 
 class Incoming:
@@ -196,19 +198,35 @@ class ApiEndpoint:
             raw, error = b"", self.errors.fault(500, "The mock failed unexpectedly: see its log.")
             answer = self.checked(Answer(error.status, error.body))
         if isinstance(answer.body, Streamed):  # a large read (the control plane's state): never journaled
+            if answer.undo is not None:
+                answer.undo.close()
             self.count(answer)
             await stream(send, answer.status, answer.body)
             return
-        self.count(answer)
-        text = answer.body if isinstance(answer.body, Text) else None
-        encoded = text.body.encode() if text else orjson.dumps(answer.body)
-        if tenant is not None and self.journaled:
-            tenant.journal.record(
-                iso(tenant.clock.now()), self.api.id, answer.operation.operation_id if answer.operation else None,
-                request.method, path, request.query if request.query_string else {}, raw, answer.status, encoded,
-                answer.violations, answer.fault.id if answer.fault else None)
-        if tenant is not None and answer.status < 400 and request.method not in ("GET", "HEAD"):
-            self.runtime.tenants.save(tenant)  # durable before the client hears it was done
+        undo = answer.undo
+        try:
+            if undo is not None and answer.status >= 400:
+                undo.take_back()  # a refused or failed call leaves no change behind
+            self.count(answer)
+            text = answer.body if isinstance(answer.body, Text) else None
+            encoded = text.body.encode() if text else orjson.dumps(answer.body)
+            if tenant is not None and self.journaled:
+                tenant.journal.record(
+                    iso(tenant.clock.now()), self.api.id, answer.operation.operation_id if answer.operation else None,
+                    request.method, path, request.query if request.query_string else {}, raw, answer.status, encoded,
+                    answer.violations, answer.fault.id if answer.fault else None)
+            if tenant is not None and answer.status < 400 and request.method not in ("GET", "HEAD"):
+                self.runtime.tenants.save(tenant)  # durable before the client hears it was done
+        except Exception:  # journaling, rendering or saving failed: a JSON 500, and the call's changes undone
+            log.exception("%s: unexpected error finishing %s %s", self.api.id, request.method, path)
+            if undo is not None:
+                undo.take_back()
+            error = self.errors.fault(500, "The mock failed unexpectedly: see its log.")
+            answer = self.checked(Answer(error.status, error.body))
+            text, encoded = None, orjson.dumps(answer.body)
+        finally:
+            if undo is not None:
+                undo.close()
         if tenant is not None and answer.status < 400:
             self.runtime.callbacks.kick(tenant)  # what this call (an advance, a create) made due leaves now
         await send_json(send, answer.status, encoded, answer.headers,
@@ -243,10 +261,26 @@ class ApiEndpoint:
             if answer.fault is not None and answer.fault.body is not None:  # a canned answer: no handler
                 answer.status, answer.body = answer.fault.status, answer.fault.body
             else:
-                answer.status, answer.body = self.api.handlers[match.operation.operation_id](call)
+                self.run_handler(call, answer, writes=request.method not in ("GET", "HEAD"))
         except ApiError as error:
             answer.status, answer.body, answer.headers = error.status, error.body, error.headers
         return self.checked(answer)
+
+    def run_handler(self, call: Call, answer: Answer, writes: bool) -> None:
+        """The handler, its changes to the tenant's entities recorded (for a call that may write) so that
+        serve_tenant can take them back if the answer fails. Opened only here, after the call's last
+        await: no other call of the tenant runs until serve_tenant closes it."""
+        if writes and call.tenant is not None:
+            answer.undo = Undo(call.tenant.backends.values())
+        try:
+            answer.status, answer.body = self.api.handlers[answer.operation.operation_id](call)
+        except ApiError:
+            raise  # a refusal: serve_tenant takes back anything done before it
+        except Exception:
+            if answer.undo is not None:
+                answer.undo.take_back()
+                answer.undo.close()
+            raise
 
     def prepare(self, request: Incoming, match: Match, raw: bytes, tenant: Tenant | None) -> Call:
         """Authenticate, then validate path, body and query, in the order a real server refuses them."""

@@ -4,7 +4,7 @@ the clock before anyone sees it. `Store` gives every backend the control plane's
 without a copy per provider."""
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from typing import Any, ClassVar, Generic, TypeVar
@@ -61,27 +61,94 @@ def no_progress(entity: object) -> None:
     """For entities the clock does not move."""
 
 
+_ABSENT = object()  # in an undo record: the id named no entity before the call
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = cls.__dict__.get("_undo_fields")
+    if names is None:  # worked out once per class
+        names = tuple(f.name for f in dataclass_fields(cls))
+        cls._undo_fields = names  # type: ignore[attr-defined]
+    return names
+
+
+def _before(entity: Any) -> dict[str, Any]:
+    """What an entity (a dataclass) holds, enough to put it back: its fields, and a copy of each list
+    and dict field, since handlers append to and update those in place. Objects inside are shared: the
+    ones a handler changes in place are the clock's progress (a send's counts), which comes back the same
+    from the clock."""
+    values = {}
+    for name in _field_names(type(entity)):
+        value = getattr(entity, name)
+        values[name] = value.copy() if isinstance(value, (list, dict)) else value
+    return values
+
+
 @dataclass
 class Collection(Generic[T]):
     build: Callable[[str, dict[str, Any]], T]  # raises EntityRejected for fields it cannot use
     render: Callable[[T], dict[str, Any]]
     settle: Callable[[T], None] = no_progress  # progress by the tenant's clock
     entities: dict[str, T] = field(default_factory=dict)
+    # While a call that may change state runs: id -> the entity's fields before the call first touched
+    # it (_ABSENT: it did not exist), so an answer that fails can take every change back (Undo).
+    undo: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    def _touch(self, entity_id: str, entity: Any) -> None:
+        if self.undo is not None and entity_id not in self.undo:
+            self.undo[entity_id] = _ABSENT if entity is None else (entity, _before(entity))
+
 
     def get(self, entity_id: str) -> T | None:
         entity = self.entities.get(entity_id)
         if entity is not None:
+            self._touch(entity_id, entity)
             self.settle(entity)
         return entity
 
     def __iter__(self) -> Iterator[T]:
-        for entity in self.entities.values():
+        for entity_id, entity in self.entities.items():
+            self._touch(entity_id, entity)
             self.settle(entity)
             yield entity
 
     def add(self, entity_id: str, entity: T) -> T:
+        self._touch(entity_id, self.entities.get(entity_id))
         self.entities[entity_id] = entity
         return entity
+
+    def take_back(self) -> None:
+        """Every change since the undo record was opened, undone; the record stays open."""
+        for entity_id, before in (self.undo or {}).items():
+            if before is _ABSENT:
+                self.entities.pop(entity_id, None)
+                continue
+            entity, values = before
+            for name, value in values.items():
+                object.__setattr__(entity, name, value)
+            self.entities[entity_id] = entity
+        if self.undo:
+            self.undo = {}
+
+
+class Undo:
+    """A call's changes to a tenant's entities, taken back if its answer fails (5xx): no failed answer
+    leaves a change behind. Costs one copy of an entity's top-level fields for each entity the call
+    touches, only for calls that may write; reads never open one."""
+
+    def __init__(self, backends: Iterable[Any]) -> None:
+        self._collections = [c for backend in backends for c in getattr(backend, "collections", {}).values()]
+        for collection in self._collections:
+            collection.undo = {}
+
+    def take_back(self) -> None:
+        for collection in self._collections:
+            collection.take_back()
+
+    def close(self) -> None:
+        for collection in self._collections:
+            collection.undo = None
+
 
 
 class Store:

@@ -9,8 +9,8 @@ import orjson
 
 from mockserver import coverage
 from mockserver.api import Call, EntityRejected, Reply, Text
-from mockserver.clock import iso, parse_iso
-from mockserver.errors import CodeMessageErrors
+from mockserver.clock import ClockOutOfRange, check_in_range, iso, parse_iso
+from mockserver.errors import CodeMessageErrors, Problem
 from mockserver.streaming import Streamed
 
 ERRORS = CodeMessageErrors(with_details=True, validation_status=422)
@@ -73,7 +73,19 @@ def get_clock(call: Call) -> Reply:
 
 
 def set_clock(call: Call) -> Reply:
+    """All or nothing: an instant outside the clock's range (mockserver.clock: EARLIEST .. LATEST), from
+    `now`, from `advance` or from both, is refused 422 before anything changes."""
     clock, body = call.tenant.clock, call.body
+    start = clock.timestamp()
+    try:
+        if "now" in body:
+            start = check_in_range(parse_iso(body["now"]).timestamp(), "this time")
+    except (ClockOutOfRange, ValueError, OverflowError) as refused:
+        raise ERRORS.invalid([Problem("now", str(refused))]) from None
+    try:
+        check_in_range(start + body.get("advance", 0), f"advancing {body.get('advance', 0)} s")
+    except ClockOutOfRange as refused:
+        raise ERRORS.invalid([Problem("advance", str(refused))]) from None
     if "freeze" in body:
         clock.freeze(body["freeze"])
     if "now" in body:
