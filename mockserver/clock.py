@@ -2,12 +2,13 @@
 background: every entity computes its progress from `now()` when it is read or written.
 
 The clock holds only instants every provider can carry through its arithmetic: from EARLIEST (the Unix
-epoch: providers write Unix seconds, which are never negative) to LATEST (the end of the year 9000). What
-the providers add to `now` (BSG: a 30-day scheduling window and its moderation; every provider: what it
-derives from client-given times, which each checks itself) stays far inside the 999 years left before
-Python's datetime ends (the year 9999): each provider declares its reach (`Provider.clock_reach`) and
-tests/core/test_clock_range.py holds every declaration to the margin. `set` and `advance` refuse an
-instant outside the range (ClockOutOfRange) and change nothing; a running clock stops at LATEST."""
+epoch: commcom writes Unix seconds, which are never negative) to LATEST (the end of the year 9000). What
+the providers add to `now` stays far inside the MARGIN of 999 years left before Python's datetime ends
+(the year 9999): BSG adds its 30-day scheduling window and its moderation; the Loop services' deliveries
+finish no later than the `now` that reads them; commcom's steps stop themselves at the year 9999
+(progress.Run); times a client gives are checked by the provider that takes them.
+tests/core/test_clock_range.py drives every provider at both ends of the range. `set` and `advance` refuse
+an instant outside it (ClockOutOfRange) and change nothing; a running clock stops at LATEST.
 
 import time
 from datetime import UTC, datetime, timedelta
