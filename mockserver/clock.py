@@ -8,7 +8,7 @@ the providers add to `now` stays far inside the MARGIN of 999 years left before 
 finish no later than the `now` that reads them; commcom's steps stop themselves at the year 9999
 (progress.Run); times a client gives are checked by the provider that takes them.
 tests/core/test_clock_range.py drives every provider at both ends of the range. `set` and `advance` refuse
-an instant outside it (ClockOutOfRange) and change nothing; a running clock stops at LATEST.
+an instant outside it (ClockOutOfRange) and change nothing; a running clock stops at LATEST."""
 
 import time
 from datetime import UTC, datetime, timedelta
