@@ -11,8 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from mockserver import openapi
-from mockserver.control.routes import index_document
+from mockserver import openapi, ui
 from mockserver.edge import RAW_SEND, ApiEndpoint
 from mockserver.providers import discover
 from mockserver.proxy.forward import Proxy, UpstreamEndpoint
@@ -30,6 +29,8 @@ class MockServerApp(Starlette):
         self.endpoints = sorted(endpoints, key=lambda item: -len(item[0]))  # /commcom/api before /commcom
 
     def endpoint_for(self, path: str) -> tuple[ApiEndpoint | UpstreamEndpoint, str] | None:
+        if ui.serves(path):  # the live state page's files: under /__mock, but no control-plane call
+            return None
         for prefix, endpoint in self.endpoints:
             if path.startswith(prefix) and (len(path) == len(prefix) or path[len(prefix)] == "/"):
                 return endpoint, path[len(prefix):] or "/"  # /__mock is the control plane's index
@@ -73,12 +74,8 @@ def create_app(settings: Settings | None = None) -> MockServerApp:
         yield
         await proxy.aclose()  # without a lifespan (lifespan="off"), the client simply ends with its loop
 
-    async def index(request: Request) -> Response:
-        # What is here, until a page exists at / (the same as GET /__mock).
-        return Response(orjson.dumps(index_document(runtime)), media_type="application/json")
-
-    app = MockServerApp(endpoints, routes=[Route("/openapi.json", combined_openapi, methods=["GET"]),
-                                           Route("/", index, methods=["GET"])],
+    # GET / sends a browser to the live state page (mockserver/ui); GET /__mock is the JSON index.
+    app = MockServerApp(endpoints, routes=[Route("/openapi.json", combined_openapi, methods=["GET"]), *ui.routes()],
                         exception_handlers={404: not_found, 405: not_found}, lifespan=lifespan)
     app.state.runtime = runtime
     return app

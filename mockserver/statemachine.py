@@ -74,3 +74,11 @@ class StateMachine:
 
     def sources(self, action: str) -> tuple[str, ...]:
         return tuple(self.transitions[action])
+
+    def describe(self) -> dict[str, object]:
+        """The table as JSON (GET /__mock/machines, which the live state page draws): statuses in order,
+        and one row per move with who makes it (a client's call or the clock)."""
+        return {"statuses": list(self.statuses),
+                "transitions": [{"action": action, "from": before, "to": after,
+                                 "by": "clock" if action in self.clock_actions else "client"}
+                                for action, row in self.transitions.items() for before, after in row.items()]}

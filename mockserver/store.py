@@ -188,14 +188,27 @@ class Store:
         entity = chosen.get(entity_id)
         return None if entity is None else chosen.render(entity)
 
-    def list_entities(self, collection: str, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-        """A page of the collection in the order its entities were added (only the page is settled and
-        rendered), and how many there are."""
+    def list_entities(self, collection: str, offset: int, limit: int,
+                      newest_first: bool = False) -> tuple[list[dict[str, Any]], int]:
+        """A page of the collection in the order its entities were added, or the reverse (only the page is
+        settled and rendered: a dict iterates both ways without a copy), and how many there are."""
         chosen = self.collections[collection]
-        page = list(itertools.islice(chosen.entities.values(), offset, offset + limit))
+        entities = reversed(chosen.entities.values()) if newest_first else iter(chosen.entities.values())
+        page = list(itertools.islice(entities, offset, offset + limit))
         for entity in page:
             chosen.settle(entity)
         return [chosen.render(entity) for entity in page], len(chosen.entities)
+
+    def status_counts(self, collection: str) -> dict[str, int]:
+        """How many entities sit in each status, each brought up to the clock first (every entity is
+        settled and rendered: the status some providers show is worked out from the clock at rendering)."""
+        chosen = self.collections[collection]
+        counts: dict[str, int] = {}
+        for entity in list(chosen.entities.values()):
+            chosen.settle(entity)
+            status = str(chosen.render(entity).get("status"))
+            counts[status] = counts.get(status, 0) + 1
+        return counts
 
     def delete_entity(self, collection: str, entity_id: str) -> bool:
         return self.collections[collection].entities.pop(entity_id, None) is not None

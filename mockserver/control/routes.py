@@ -108,9 +108,10 @@ def get_requests(call: Call) -> Reply:
     q = call.query
     entries = call.tenant.journal.select(q.get("provider"), q.get("operationId"), q.get("method"), q.get("status"))
     since, until = (parse_iso(q[name]) if name in q else None for name in ("since", "until"))
-    found = [entry.render() for entry in entries
+    found = [entry for entry in entries
              if ("path" not in q or entry.path == q["path"]) and _within(entry.time, since, until)]
-    return 200, {"requests": found, "count": len(found)}
+    shown = found if "latest" not in q else found[:-q["latest"] - 1:-1]  # the newest, newest first
+    return 200, {"requests": [entry.render() for entry in shown], "count": len(found)}
 
 
 def _within(time: str, since: datetime | None, until: datetime | None) -> bool:
@@ -194,7 +195,8 @@ HANDLERS["getCoverage"] = get_coverage
 
 def list_entities(call: Call, provider_id: str, collection: str) -> Reply:
     offset, limit = call.query.get("offset", 0), call.query.get("limit", 100)
-    items, total = call.tenant.backends[provider_id].list_entities(collection, offset, limit)
+    newest_first = call.query.get("order") == "newest"
+    items, total = call.tenant.backends[provider_id].list_entities(collection, offset, limit, newest_first)
     return 200, {"items": items, "total": total, "offset": offset, "limit": limit}
 
 
@@ -217,6 +219,7 @@ def index_document(runtime: Any) -> dict[str, Any]:
                     "calls": {"health": f"{PREFIX}/health", "coverage": f"{PREFIX}/coverage",
                               "journal": f"{PREFIX}/requests", "faults": f"{PREFIX}/faults",
                               "clock": f"{PREFIX}/clock", "state": f"{PREFIX}/state", "reset": f"{PREFIX}/reset",
+                              "machines": f"{PREFIX}/machines", "page": f"{PREFIX}/ui",
                               "entities": f"{PREFIX}/{{provider}}/{{collection}}[/{{id}}]"}},
         "openapi": "/openapi.json",
     }
@@ -235,3 +238,16 @@ def get_drift(call: Call) -> Reply:
 
 
 HANDLERS["getDrift"] = get_drift
+
+
+def get_machines(call: Call) -> Reply:
+    """Each provider's state machines, from the tables the server itself moves entities by, with how many
+    of this tenant's entities sit in each status (what the live state page draws)."""
+    return 200, {"providers": {
+        pid: {collection: {**machine.describe(),
+                           "counts": call.tenant.backends[pid].status_counts(collection)}
+              for collection, machine in machines.items()}
+        for pid, machines in call.runtime.catalogue.machines.items()}}
+
+
+HANDLERS["getMachines"] = get_machines
