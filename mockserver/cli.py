@@ -3,6 +3,7 @@ environment variable; the command line wins."""
 
 import argparse
 import gc
+from importlib import metadata
 import logging
 import math
 import os
@@ -93,6 +94,7 @@ SECONDS = _number(float, low=0)
 def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
     defaults = Settings()
     parser = Parser(prog="mockserver", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"mockserver {metadata.version('mockserver')}")
     parser.add_argument("--schemathesis-config", action=ShowPath, path=schemathesis_config,
                         help="print the path of the schemathesis settings shipped with mockserver and exit: "
                              'schemathesis --config-file "$(mockserver --schemathesis-config)" run ...')

@@ -123,12 +123,18 @@ class MockClient:
         return self.call("DELETE", "/requests")["cleared"]
 
     def fault(self, provider: str, operation_id: str, status: int | None = None, *, delay_ms: int = 0,
-              drop: bool = False, times: int | None = 1, match: dict[str, Any] | None = None) -> dict[str, Any]:
-        body: dict[str, Any] = {"provider": provider, "operationId": operation_id, "delay_ms": delay_ms,
-                                "drop": drop, "times": times, "match": match or {}}
+              drop: bool = False, times: int | None = 1, match: dict[str, Any] | None = None,
+              body: Any = None) -> dict[str, Any]:
+        """The next `times` matching calls answer `status` (with the provider's documented body, or `body`:
+        a canned answer, any status the operation documents, checked against its contract), or wait
+        `delay_ms`, or lose their connection (`drop`)."""
+        request: dict[str, Any] = {"provider": provider, "operationId": operation_id, "delay_ms": delay_ms,
+                                   "drop": drop, "times": times, "match": match or {}}
         if status is not None:
-            body["status"] = status
-        return self.call("POST", "/faults", body)
+            request["status"] = status
+        if body is not None:
+            request["body"] = body
+        return self.call("POST", "/faults", request)
 
     def faults(self) -> list[dict[str, Any]]:
         return self.call("GET", "/faults")["faults"]

@@ -5,23 +5,27 @@ its own tenant (isolated, and safe in parallel under pytest-xdist: each worker r
     def test_cancel(mockserver):
         sdk = MySdk(base_url=mockserver.url("loop-comms"), token=mockserver.token)
         ...
+
+The server's settings come from the ini file or the command line (mockserver.pytest_settings);
+`mockserver_url` uses a server that is already running instead. To run the server some other way,
+override the session fixture `mockserver_server` in your conftest.py with one that yields an object
+with a `base_url` (docs/consumer-harness.md).
 """
 
+import hashlib
 import socket
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
 
+from mockserver import coverage, pytest_coverage, pytest_settings
 from mockserver.app import create_app
-from mockserver import pytest_coverage
-from mockserver.client import MockClient
-from mockserver.providers import discover
-from mockserver.proxy import parse_upstreams
+from mockserver.client import MockClient, MockError
 from mockserver.settings import Settings
 
 
@@ -29,6 +33,7 @@ class RunningServer:
     """mockserver in a background thread, serving real HTTP on 127.0.0.1."""
 
     def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
@@ -52,47 +57,78 @@ class RunningServer:
         self.sock.close()
 
 
+class ExternalServer:
+    """A mockserver someone else runs (`mockserver_url`): used as it is, never started or stopped here."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.settings: Settings | None = None  # that server's own, unknown here
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     pytest_coverage.add_options(parser)
-    parser.addini("mockserver_fixtures", "folder of <provider>.json fixtures for the mockserver plugin "
-                  "('none' to start empty; default: mockserver's own)", default="")
-    parser.addini("mockserver_strict", "answer a broken contract with 500 (default true)", type="bool", default=True)
-    parser.addini("mockserver_upstream", "proxy mode: PROVIDER=URL lines (or comma-separated); those providers' "
-                  "calls go to their real API and drift is reported at GET /__mock/drift (docs/proxy.md)",
-                  type="linelist", default=[])
+    pytest_settings.add_options(parser)
 
 
 COVERAGE_PLUGIN = "mockserver-coverage"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # A bad setting stops the run at once, in one line (exit 4), not as an error of every test.
+    if pytest_settings.server_url(config) is None:
+        pytest_settings.settings(config)
     config.pluginmanager.register(pytest_coverage.CoverageReporter(config), COVERAGE_PLUGIN)
 
 
+def _coverage_token(server: Any) -> str:
+    tokens = server.settings.tokens if server.settings is not None else ()
+    return tokens[0] if tokens else "mockserver-coverage"
+
+
 @pytest.fixture(scope="session")
-def mockserver_server(pytestconfig: pytest.Config) -> Iterator[RunningServer]:
-    fixtures = pytestconfig.getini("mockserver_fixtures")
-    overrides = {}
-    if fixtures:
-        folder = None if fixtures == "none" else Path(pytestconfig.rootpath, fixtures)
-        if folder is not None and not folder.is_dir():
-            # A typo must not silently give every test an empty mock.
-            raise pytest.UsageError(f"mockserver_fixtures = {fixtures}: no such folder ({folder})")
-        overrides["fixtures_dir"] = folder
+def mockserver_server(pytestconfig: pytest.Config) -> Iterator[Any]:
+    """The session's server: anything with a `base_url` (and `settings`, or None) will do."""
+    url = pytest_settings.server_url(pytestconfig)
+    if url is None:
+        with RunningServer(pytest_settings.settings(pytestconfig)) as running:
+            yield running
+        return
+    server = ExternalServer(url)
     try:
-        overrides["upstreams"] = parse_upstreams(pytestconfig.getini("mockserver_upstream"),
-                                                 [provider.id for provider in discover()])
-    except ValueError as error:
-        raise pytest.UsageError(f"mockserver_upstream: {error}") from None
-    settings = Settings(strict=pytestconfig.getini("mockserver_strict"), **overrides)
-    with RunningServer(settings) as server:
-        yield server
-        reporter = pytestconfig.pluginmanager.get_plugin(COVERAGE_PLUGIN)
-        if reporter is not None and reporter.wanted:  # asked before the server stops
-            reporter.add(MockClient(server.base_url, token="mockserver-coverage").coverage(scope="server"))
+        MockClient(url, token=_coverage_token(server)).health()
+    except (OSError, MockError) as error:
+        raise pytest.UsageError(f"mockserver_url = {url}: no mockserver answers there ({error})") from None
+    yield server
+
+
+@pytest.fixture(scope="session")
+def mockserver_session_coverage(mockserver_server: Any, pytestconfig: pytest.Config) -> Iterator[None]:
+    """What the session exercised on its server, whoever started it: the server's report at the end
+    minus what it had already seen at the start. Torn down before the server it depends on stops."""
+    reporter = pytestconfig.pluginmanager.get_plugin(COVERAGE_PLUGIN)
+    if reporter is None or not reporter.wanted:
+        yield
+        return
+    client = MockClient(mockserver_server.base_url, token=_coverage_token(mockserver_server))
+    before = client.coverage(scope="server")
+    yield
+    reporter.add(coverage.subtract(client.coverage(scope="server"), before))
 
 
 @pytest.fixture
-def mockserver(mockserver_server: RunningServer) -> MockClient:
-    """A fresh tenant on the session's server: its own campaigns, clock, journal and faults."""
+def mockserver(mockserver_server: Any, mockserver_session_coverage: None,
+               request: pytest.FixtureRequest) -> MockClient:
+    """A fresh tenant on the session's server: its own campaigns, clock, journal and faults. With
+    `mockserver_tokens` the server takes only those: every test gets the first, reset before it runs.
+    With `mockserver_seed` a test's token comes from its node id, so its ids repeat from run to run."""
+    settings = getattr(mockserver_server, "settings", None)
+    if settings is not None and settings.tokens:
+        client = MockClient(mockserver_server.base_url, token=settings.tokens[0])
+        client.reset()
+        return client
+    if settings is not None and settings.seed is not None:
+        token = "test-" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:32]
+        client = MockClient(mockserver_server.base_url, token=token)
+        client.reset()  # a rerun of the same test starts from the fixtures too
+        return client
     return MockClient(mockserver_server.base_url, token=f"test-{uuid.uuid4().hex}")
