@@ -60,8 +60,9 @@ def screenshot(driver, name: str) -> Path:
     path = ARTIFACTS / name
     # The whole page, not only the window: Chromium renders it at the document's full height.
     driver.execute_script("window.scrollTo(0, 0)")
-    height = driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
-    driver.set_window_size(1500, min(max(int(height) + 20, 800), 4000))
+    script = "return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)"
+    for _ in range(2):  # a new width reflows the page: measure again at the new size
+        driver.set_window_size(1500, min(max(int(driver.execute_script(script)) + 160, 800), 4000))
     driver.save_screenshot(str(path))
     if os.environ.get("MOCKSERVER_UI_SCREENSHOT") == "docs":
         shutil.copyfile(path, DOCS_SCREENSHOT)

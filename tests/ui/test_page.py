@@ -113,6 +113,7 @@ def test_the_page_shows_the_tenants_fixtures_and_an_entity_as_the_provider_rende
 
     # The state machine: a node per status of the table, with the fixture's count of drafts (two).
     machine = '[data-provider="loop-comms"] svg.machine'
+    wait_for(driver, lambda d: texts(d, f"{machine} g.node .count"), "the state machine drawn")
     nodes = dict(zip(attributes(driver, f"{machine} g.node", "data-status"), texts(driver, f"{machine} g.node .count")))
     assert set(nodes) == {"draft", "scheduled", "sending", "sent", "cancelled"}
     assert nodes["draft"] == "2" and nodes["cancelled"] == "1"
