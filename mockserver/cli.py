@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import uvicorn
 
 from mockserver.app import create_app
+from mockserver import provider_settings
 from mockserver.fixtures import FixtureError
 from mockserver.persistence import StateFileError
 from mockserver.providers import discover
@@ -85,6 +86,11 @@ def LOG_LEVEL(text: str) -> str:  # noqa: N802 (a converter, named like the othe
     return text.lower()
 
 
+def provider_settings_help() -> str:
+    return "; ".join(f"{p.id}.{name} ({schema.get('description', '')}; default {schema.get('default')})"
+                     for p in discover() for name, schema in p.settings.items()).replace("%", "%%")
+
+
 PORT = _number(int, low=1, high=65535)
 COUNT = _number(int, low=1)
 RATE = _number(float, above=0)
@@ -129,9 +135,10 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
                         help="tenants held in memory; the least recently used is evicted past this (MOCKSERVER_MAX_TENANTS)")
     parser.add_argument("--journal-size", type=COUNT, default=env("JOURNAL_SIZE", COUNT, defaults.journal_size),
                         help="journal entries kept per tenant (MOCKSERVER_JOURNAL_SIZE)")
-    parser.add_argument("--bsg-moderation-seconds", type=SECONDS,
-                        default=env("BSG_MODERATION_SECONDS", SECONDS, defaults.bsg_moderation_seconds),
-                        help="how long a new BSG campaign stays in moderation (MOCKSERVER_BSG_MODERATION_SECONDS)")
+    parser.add_argument("--set", action="append", default=[], dest="provider_values", metavar="PROVIDER.NAME=VALUE",
+                        help="a provider's own setting, every tenant's default (a tenant changes its own with PUT "
+                             "/__mock/PROVIDER/settings); repeatable (MOCKSERVER_SET, comma-separated). "
+                             f"Settings: {provider_settings_help()}")
     parser.add_argument("--access-log", action="store_true", default=_flag("ACCESS_LOG"),
                         help="log every request line (MOCKSERVER_ACCESS_LOG); off by default: the journal "
                              "(GET /__mock/requests) records every call, and the log line costs ~6%% of a request")
@@ -169,8 +176,18 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
         parser.error(f"--record {args.record}: not a folder")
     settings = Settings(host=args.host, port=args.port, tokens=tuple(t.strip() for t in tokens),
                         fixtures_dir=fixtures, strict=args.strict, log_level=args.log_level, seed=args.seed,
+    declared = {p.id: p.settings for p in discover()}
+    try:
+        provider_values = provider_settings.parse(args.provider_values, declared)
+    except provider_settings.SettingError as error:
+        parser.error(f"--set {error}")
+    try:
+        provider_values = provider_settings.parse(
+            [item for item in (_env("SET") or "").split(",") if item.strip()], declared) + provider_values
+    except provider_settings.SettingError as error:
+        parser.error(f"MOCKSERVER_SET: {error}")
                         delivery_rate=args.delivery_rate, max_tenants=args.max_tenants,
-                        journal_size=args.journal_size, bsg_moderation_seconds=args.bsg_moderation_seconds,
+                        journal_size=args.journal_size, provider_values=provider_values,
                         state_file=Path(args.state_file) if args.state_file else None,
                         upstreams=upstreams, upstream_timeout=args.upstream_timeout, record_dir=record)
     return settings, args.access_log

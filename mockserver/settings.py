@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mockserver import resources
 
@@ -25,8 +26,9 @@ class Settings:
     max_body_bytes: int = ONE_MIB
     # Recipients a second, for every provider that delivers at a rate.
     delivery_rate: float = 100.0
-    # How long a new BSG campaign waits in moderation.
-    bsg_moderation_seconds: float = 60.0
+    # The providers' own settings given to the server (`--set provider.name=value`): (provider, name, value),
+    # each the default of every tenant (mockserver.provider_settings; the core knows none by name).
+    provider_values: tuple[tuple[str, str, Any], ...] = ()
     # Journal entries kept per tenant (a ring: the oldest go first).
     journal_size: int = 10_000
     # Tenants kept in memory at once; past this the least recently used one is evicted (forgotten, or with

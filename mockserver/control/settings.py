@@ -5,13 +5,14 @@ import copy
 from functools import partial
 from typing import Any
 
+from mockserver import provider_settings
 from mockserver.api import Call, Handler, Provider, Reply
 
 
 def _values(call: Call, provider_id: str) -> dict[str, Any]:
-    declared = call.runtime.providers[provider_id].settings
-    mine = call.tenant.backends[provider_id].tenant_settings
-    return {name: mine.get(name, schema.get("default")) for name, schema in declared.items()}
+    return provider_settings.values(call.runtime.settings.provider_values, provider_id,
+                                    call.runtime.providers[provider_id].settings,
+                                    call.tenant.backends[provider_id].tenant_settings)
 
 
 def get_settings(call: Call, provider_id: str) -> Reply:
@@ -19,8 +20,11 @@ def get_settings(call: Call, provider_id: str) -> Reply:
 
 
 def put_settings(call: Call, provider_id: str) -> Reply:
-    """Only the settings named change; null puts one back to its default."""
-    call.tenant.backends[provider_id].tenant_settings.update(call.body)
+    """Only the settings named change; null puts one back to the server's value (--set, else the default)."""
+    mine = call.tenant.backends[provider_id].tenant_settings
+    mine.update(call.body)
+    for name in [name for name, value in mine.items() if value is None]:
+        del mine[name]
     call.runtime.callbacks.kick(call.tenant)
     return 200, _values(call, provider_id)
 
@@ -37,10 +41,15 @@ def add_paths(document: dict[str, Any], providers: dict[str, Provider], handlers
         if not provider.settings:
             continue
         name = "".join(p[:1].upper() + p[1:] for p in pid.replace("-", "_").split("_"))
-        schema = {"type": "object", "properties": copy.deepcopy(dict(provider.settings)),
-                  "additionalProperties": False}
-        answer = {"description": "This tenant's settings (defaults where unset)", "content": {
-            "application/json": {"schema": {**schema, "required": list(provider.settings)}}}}
+        declared = copy.deepcopy(dict(provider.settings))
+        schema = {"type": "object", "properties": {n: provider_settings.nullable(s) for n, s in declared.items()},
+                  "additionalProperties": False,
+                  "description": "Only the settings named change; null puts one back to the server's value "
+                                 f"(`--set {pid}.<name>=...`, else the default)"}
+        answer = {"description": "This tenant's settings (the server's value where the tenant set none)",
+                  "content": {"application/json": {"schema": {
+                      "type": "object", "properties": declared, "additionalProperties": False,
+                      "required": list(declared)}}}}
         document["paths"][f"/{pid}/settings"] = {
             "get": {"operationId": f"get{name}Settings", "summary": f"{pid}: this tenant's settings",
                     "responses": {"200": answer, "401": unauthorized}},

@@ -126,7 +126,7 @@ def test_reset_clears_the_settings_and_nothing_is_sent_without_a_url(server):
     client = _client(server, "callbacks-reset")
     client.put("/__mock/bsg/settings", json={"rcs_callback_url": "http://127.0.0.1:9/nowhere"})
     client.post("/__mock/reset")
-    assert client.get("/__mock/bsg/settings").json() == {"rcs_callback_url": None, "moderation_seconds": None}
+    assert client.get("/__mock/bsg/settings").json() == {"rcs_callback_url": None, "moderation_seconds": 60}
     client.post("/__mock/clock", json={"freeze": True})
     client.post(f"{B}/campaigns/rcs/send-groups", json={"groups": [101], "sender": "s", "options": {"text": "Hi"}})
     client.post("/__mock/clock", json={"advance": 120})

@@ -18,7 +18,7 @@ from tests.support import client_for, make_app
 B = "/bsg/api"
 # A short moderation and a slow rate, so that a few clock moves reach every phase.
 RATE, MODERATION = 1.0, 3.0
-APP = make_app(delivery_rate=RATE, bsg_moderation_seconds=MODERATION)
+APP = make_app(delivery_rate=RATE, provider_values=(("bsg", "moderation_seconds", MODERATION),))
 T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 FIXTURES = json.loads((Path(__file__).resolve().parents[2] / "fixtures" / "bsg.json").read_text())
 STOPPABLE = {"moderation", "scheduled", "sending", "paused"}

@@ -31,7 +31,12 @@ def _refusal(capsys) -> str:
     (["--delivery-rate", "inf"], "--delivery-rate"),
     (["--max-tenants", "0"], "--max-tenants"),
     (["--journal-size", "0"], "--journal-size"),
-    (["--bsg-moderation-seconds", "-1"], "--bsg-moderation-seconds"),
+    (["--set", "bsg.moderation_seconds=-1"], "--set"),  # a provider's own setting, out of its bounds
+    (["--set", "bsg.moderation_seconds=soon"], "--set"),  # not its type
+    (["--set", "bsg.no_such_setting=1"], "--set"),
+    (["--set", "nobody.moderation_seconds=1"], "--set"),
+    (["--set", "bsg.moderation_seconds"], "--set"),  # no value
+    (["--set", "bsg.rcs_callback_url=ftp://x"], "--set"),  # not its pattern
     (["--seed", "x"], "--seed"),
 ])
 def test_a_bad_option_is_one_line_naming_it(args, named, capsys):
@@ -40,11 +45,12 @@ def test_a_bad_option_is_one_line_naming_it(args, named, capsys):
     assert stopped.value.code != 0
     line = _refusal(capsys)
     assert named in line and args[1] in line, line
+    assert "unrecognized" not in line  # refused for its value, not for being unknown
 
 
 @pytest.mark.parametrize(("name", "value"), [
     ("PORT", "abc"), ("SEED", "1.5"), ("DELIVERY_RATE", "0"), ("MAX_TENANTS", "-2"), ("JOURNAL_SIZE", "many"),
-    ("BSG_MODERATION_SECONDS", "-60"), ("WORKERS", "two"), ("LOG_LEVEL", "loud"),
+    ("SET", "bsg.moderation_seconds=-60"), ("WORKERS", "two"), ("LOG_LEVEL", "loud"),
 ])
 def test_a_bad_environment_variable_is_one_line_naming_it(name, value, monkeypatch, capsys):
     monkeypatch.setenv(f"MOCKSERVER_{name}", value)
@@ -57,9 +63,19 @@ def test_a_bad_environment_variable_is_one_line_naming_it(name, value, monkeypat
 
 def test_legal_bounds_are_accepted():
     settings, _ = cli.parse(["--delivery-rate", "0.5", "--max-tenants", "1", "--journal-size", "1",
-                             "--bsg-moderation-seconds", "0", "--port", "65535"])
+                             "--set", "bsg.moderation_seconds=0", "--port", "65535"])
     assert (settings.delivery_rate, settings.max_tenants, settings.journal_size,
-            settings.bsg_moderation_seconds, settings.port) == (0.5, 1, 1, 0.0, 65535)
+            settings.provider_values, settings.port) == (0.5, 1, 1, (("bsg", "moderation_seconds", 0),), 65535)
+
+
+def test_provider_settings_come_from_the_environment_and_the_command_line_wins(monkeypatch):
+    monkeypatch.setenv("MOCKSERVER_SET", "bsg.moderation_seconds=5,bsg.rcs_callback_url=http://127.0.0.1:9/hook")
+    settings, _ = cli.parse(["--set", "bsg.moderation_seconds=7"])
+    app = create_app(Settings(fixtures_dir=None, provider_values=settings.provider_values))
+    from starlette.testclient import TestClient
+
+    answer = TestClient(app, headers={"Authorization": "Bearer t"}).get("/__mock/bsg/settings").json()
+    assert answer == {"moderation_seconds": 7, "rcs_callback_url": "http://127.0.0.1:9/hook"}
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

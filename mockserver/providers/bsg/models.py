@@ -5,11 +5,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from mockserver import provider_settings
 from mockserver.api import EntityRejected
 from mockserver.clock import after
 from mockserver.providers.bsg import messages, rules
 from mockserver.providers.bsg.plan import Recipients, Stretch, handled_at
 from mockserver.providers.bsg.errors import ERRORS, campaign_not_found, invalid_status
+from mockserver.providers.bsg.settings import SETTINGS
 from mockserver.store import Collection, Store
 from mockserver.tenancy import Environment
 
@@ -86,6 +88,10 @@ class BsgBackend(Store):
         contacts: dict[str, dict[str, Any]] = {}
         for group_id in group_ids:
             for contact in self.groups.get(group_id, []):
+    def setting(self, name: str) -> Any:
+        """This tenant's value of one of bsg's settings: its own, else the server's (--set), else the default."""
+        return provider_settings.value(self.env.settings.provider_values, "bsg", SETTINGS, self.tenant_settings, name)
+
                 contacts.setdefault(str(contact.get("number", "")), contact)
         return Recipients.of(list(contacts.values()), fallback)
 
@@ -118,9 +124,7 @@ class BsgBackend(Store):
         if campaign.recipients is None:
             return
         if campaign.status == rules.MODERATION:
-            moderation = self.tenant_settings.get("moderation_seconds")
-            campaign.next_at = after(now, self.env.settings.bsg_moderation_seconds if moderation is None
-                                     else moderation)
+            campaign.next_at = after(now, self.setting("moderation_seconds"))
         elif campaign.status == rules.SCHEDULED:
             campaign.moderated_at = campaign.moderated_at or now
             campaign.next_at = max(rules.parse_date(campaign.start_at), now)
@@ -376,13 +380,13 @@ class BsgBackend(Store):
         return page, {"page": {"total": len(found), "limit": limit, "offset": offset}}
 
     def wants_callbacks(self) -> bool:
-        return bool(self.tenant_settings.get("rcs_callback_url")) or any(
+        return bool(self.setting("rcs_callback_url")) or any(
             c.callback_url for c in self.campaigns.entities.values())
 
     def due_callbacks(self, since: datetime, until: datetime) -> list[tuple[str, dict[str, Any]]]:
         """The RCS status reports of (since, until], in order, each to its message's callback_url or the
         account's Callback URL For RCS (none: not reported)."""
-        account = self.tenant_settings.get("rcs_callback_url")
+        account = self.setting("rcs_callback_url")
         return [(change.campaign.callback_url or account, change.report()) for change in self.changes(since, until)
                 if change.campaign.callback_url or account]
 

@@ -129,8 +129,8 @@ def latest_start(now: datetime) -> datetime:
 # string, never null, and the planned start is the best "actual start" known before one happens. It
 # becomes the moment sending began. finished_at is null until the campaign is final (seed: null|string).
 
-# The lifecycle's timings come from the settings: moderation lasts `bsg_moderation_seconds` (default 60)
-# and recipients are handled at `delivery_rate` a second (mockserver.delivery).
+# The lifecycle's timings come from the settings: moderation lasts bsg's own `moderation_seconds` (settings.py:
+# default 60, `--set bsg.moderation_seconds=S`, per tenant through /__mock/bsg/settings) and recipients are handled at `delivery_rate` a second (mockserver.delivery).
 # ASSUMPTION: moderation always passes (spam only through the control plane), and a scheduled campaign
 # starts at start_at, or when moderation ends if that is later.
 

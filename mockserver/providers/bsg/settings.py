@@ -1,6 +1,7 @@
 """bsg's own settings, per tenant (`PUT /__mock/bsg/settings`; reset clears them): what a BSG account sets in
-its personal area. Each is a JSON schema with its default and meaning; the control contract is made from
-these."""
+its personal area, and the mock's own knobs for this provider. Each is a JSON schema with its type, default,
+meaning and bounds; the control contract, `--set bsg.<name>=...` and the plugin's `mockserver_set` are made
+from these (mockserver.provider_settings)."""
 
 SETTINGS = {
     "rcs_callback_url": {
@@ -9,8 +10,8 @@ SETTINGS = {
                        "change is POSTed there as the documented report; null: none",
     },
     "moderation_seconds": {
-        "type": ["number", "null"], "minimum": 0, "maximum": 31536000, "default": None,
-        "description": "how long this tenant's new campaigns stay in moderation; null: the server's "
-                       "--bsg-moderation-seconds",
+        "type": "number", "minimum": 0, "maximum": 31536000, "default": 60,
+        "description": "how long a new campaign stays in moderation, in seconds of tenant clock (ASSUMPTION: "
+                       "BSG moderates by hand and names no duration; a minute keeps tests short)",
     },
 }
