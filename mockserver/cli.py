@@ -171,11 +171,6 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
         upstreams = parse_upstreams(args.upstream or [_env("UPSTREAM") or ""], [p.id for p in discover()])
     except ValueError as error:
         parser.error(str(error))
-    record = Path(args.record) if args.record else None
-    if record is not None and record.exists() and not record.is_dir():
-        parser.error(f"--record {args.record}: not a folder")
-    settings = Settings(host=args.host, port=args.port, tokens=tuple(t.strip() for t in tokens),
-                        fixtures_dir=fixtures, strict=args.strict, log_level=args.log_level, seed=args.seed,
     declared = {p.id: p.settings for p in discover()}
     try:
         provider_values = provider_settings.parse(args.provider_values, declared)
@@ -186,6 +181,11 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
             [item for item in (_env("SET") or "").split(",") if item.strip()], declared) + provider_values
     except provider_settings.SettingError as error:
         parser.error(f"MOCKSERVER_SET: {error}")
+    record = Path(args.record) if args.record else None
+    if record is not None and record.exists() and not record.is_dir():
+        parser.error(f"--record {args.record}: not a folder")
+    settings = Settings(host=args.host, port=args.port, tokens=tuple(t.strip() for t in tokens),
+                        fixtures_dir=fixtures, strict=args.strict, log_level=args.log_level, seed=args.seed,
                         delivery_rate=args.delivery_rate, max_tenants=args.max_tenants,
                         journal_size=args.journal_size, provider_values=provider_values,
                         state_file=Path(args.state_file) if args.state_file else None,

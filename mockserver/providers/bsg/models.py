@@ -82,16 +82,16 @@ class BsgBackend(Store):
         self.load(fixtures)
 
 
+    def setting(self, name: str) -> Any:
+        """This tenant's value of one of bsg's settings: its own, else the server's (--set), else the default."""
+        return provider_settings.value(self.env.settings.provider_values, "bsg", SETTINGS, self.tenant_settings, name)
+
     # --- recipients and the clock ---------------------------------------------------------------------
 
     def _group_recipients(self, group_ids: list[int], fallback: bool) -> Recipients:
         contacts: dict[str, dict[str, Any]] = {}
         for group_id in group_ids:
             for contact in self.groups.get(group_id, []):
-    def setting(self, name: str) -> Any:
-        """This tenant's value of one of bsg's settings: its own, else the server's (--set), else the default."""
-        return provider_settings.value(self.env.settings.provider_values, "bsg", SETTINGS, self.tenant_settings, name)
-
                 contacts.setdefault(str(contact.get("number", "")), contact)
         return Recipients.of(list(contacts.values()), fallback)
 
