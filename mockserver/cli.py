@@ -143,7 +143,11 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
                         help="log every request line (MOCKSERVER_ACCESS_LOG); off by default: the journal "
                              "(GET /__mock/requests) records every call, and the log line costs ~6%% of a request")
     parser.add_argument("--workers", type=_number(int), default=env("WORKERS", _number(int), 1),
-                        help="must be 1: state lives in this one process (MOCKSERVER_WORKERS)")
+                        help="must be 1: state lives in this one process; use --shards (MOCKSERVER_WORKERS)")
+    parser.add_argument("--shards", type=COUNT, default=env("SHARDS", COUNT, defaults.shards),
+                        help="run N mockserver processes behind HAProxy on --port, each tenant (token) always on "
+                             "the same one: N cores for many tenants; needs haproxy (MOCKSERVER_SHARDS). "
+                             "With --state-file PATH, shard i keeps PATH.shard<i>. See docs/scaling.md")
     parser.add_argument("--log-level", type=LOG_LEVEL, default=env("LOG_LEVEL", LOG_LEVEL, defaults.log_level),
                         help=f"one of {', '.join(LOG_LEVELS)} (MOCKSERVER_LOG_LEVEL)")
     parser.add_argument("--upstream", action="append", default=[], metavar="PROVIDER=URL",
@@ -160,7 +164,8 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
     args = parser.parse_args(argv)
     if args.workers != 1:
         parser.error("--workers must be 1: every tenant's state lives in one process's memory, and a second "
-                     "worker would see different campaigns. Run several mockservers on several ports instead.")
+                     "worker would see different campaigns. Use --shards N instead: N processes behind HAProxy, each tenant "
+                     "always on the same one (docs/scaling.md).")
     tokens = args.tokens or [t for t in (_env("TOKENS") or "").split(",") if t.strip()]
     fixtures: Path | None = defaults.fixtures_dir
     if args.fixtures:
@@ -189,7 +194,8 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
                         delivery_rate=args.delivery_rate, max_tenants=args.max_tenants,
                         journal_size=args.journal_size, provider_values=provider_values,
                         state_file=Path(args.state_file) if args.state_file else None,
-                        upstreams=upstreams, upstream_timeout=args.upstream_timeout, record_dir=record)
+                        upstreams=upstreams, upstream_timeout=args.upstream_timeout, record_dir=record,
+                        shards=args.shards)
     return settings, args.access_log
 
 
@@ -212,6 +218,10 @@ def listen(host: str, port: int) -> socket.socket:
 
 def main(argv: list[str] | None = None) -> None:
     settings, access_log = parse(argv)
+    if settings.shards > 1:
+        from mockserver.shards import serve_sharded  # HAProxy in front of N of these processes
+
+        sys.exit(serve_sharded(settings, sys.argv[1:] if argv is None else argv, settings.shards))
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     # Fewer, cheaper garbage-collector passes: a mock holds many long-lived entities, and the default
     # thresholds walk them all often enough to put 100 ms to 1 s pauses into the p99 (docs/performance.md).

@@ -43,6 +43,8 @@ class Settings:
     upstream_timeout: float = 5.0
     # Where entities seen in upstream 2xx answers are written as fixtures (<provider>.json); None: nowhere.
     record_dir: Path | None = None
+    # --shards N: N processes behind HAProxy, one tenant per process (mockserver/shards.py, docs/scaling.md).
+    shards: int = 1
 
     def accepts(self, token: str) -> bool:
         """With --token, exactly those tokens. Otherwise any non-empty token, except one that calls itself

@@ -67,6 +67,7 @@ def test_more_than_one_worker_is_refused_with_the_reason(args, env):
     assert done.returncode != 0
     assert "--workers must be 1" in done.stderr
     assert "one process" in done.stderr  # says why: the state lives in one process
+    assert "--shards" in done.stderr  # and what to use instead (docs/scaling.md)
 
 
 # -- option parsing, in process (no server) --------------------------------------------------------------
