@@ -80,6 +80,8 @@ class Codec:
             return {TAG: "datetime", "iso": value.isoformat()}
         if kind is deque:
             return {TAG: "deque", "maxlen": value.maxlen, "items": [self.encode(item) for item in value]}
+        if isinstance(value, tuple) and hasattr(kind, "_fields"):  # a named tuple: rebuilt from its items
+            return {TAG: "named", "class": self._allowed_name(kind), "items": [self.encode(item) for item in value]}
         if kind is partial:
             return {TAG: "partial", "function": self._allowed_name(value.func),
                     "args": [self.encode(arg) for arg in value.args], "keywords": self.encode(value.keywords)}
@@ -114,6 +116,11 @@ class Codec:
             return datetime.fromisoformat(data["iso"])
         if tag == "deque":
             return deque((self.decode(item) for item in data["items"]), maxlen=data["maxlen"])
+        if tag == "named":
+            cls = self._allowed(data["class"])
+            if not (isinstance(cls, type) and issubclass(cls, tuple) and hasattr(cls, "_fields")):
+                raise StateError(f"{data['class']} is not a named tuple")
+            return cls(*self.decode(data["items"]))
         if tag == "partial":
             function = self._allowed(data["function"])
             if isinstance(function, type):

@@ -1,14 +1,18 @@
 """Fixtures are checked once, at start: a tenant is built from them on its first call, so a fixture the
 provider cannot use would otherwise start a server whose every call fails. The refusal is one line
-naming the file, the entity and the reason."""
+naming the file, the entity and the reason. What the check builds is then kept, and shared by every
+tenant copy-on-write (mockserver.overlay)."""
 
 import random
+from typing import Any
 
 from mockserver.api import EntityRejected, Provider
 from mockserver.clock import Clock
 from mockserver.contracts import Contract
 from mockserver.fixtures import FixtureError, FixtureTemplate
+from mockserver.overlay import SharedEntities
 from mockserver.settings import Settings
+from mockserver.store import Collection
 from mockserver.tenancy import Environment
 
 
@@ -22,7 +26,8 @@ def check_fixture(provider: Provider, template: FixtureTemplate, contract: Contr
     is it redone entity by entity, to name the culprit."""
     path = template.path
     try:
-        dumped = provider.backend(_environment(settings), template.fresh()).dump()
+        backend = provider.backend(_environment(settings), template.fresh())
+        dumped = backend.dump()
     except FixtureError:
         raise
     except Exception as error:  # noqa: BLE001 (any failure is the fixture's: say which entity and why)
@@ -34,6 +39,16 @@ def check_fixture(provider: Provider, template: FixtureTemplate, contract: Contr
             if not schema.is_valid(rendered):
                 reasons = "; ".join(f"{p.field or 'entity'}: {p.message}" for p in schema.problems(rendered))
                 raise FixtureError(f"{path}: {collection} {rendered.get('id')!r}: {reasons}")
+    template.share({name: _shared(collection) for name, collection in backend.collections.items()
+                    if name in provider.collections})
+
+
+def _shared(collection: Collection[Any]) -> SharedEntities[Any]:
+    """What the check built, for every tenant to share (mockserver.overlay): the entities the clock does
+    not move; of the others, the fixture fields, for each tenant to build on its own clock."""
+    clocked = collection.fixture_fields
+    static = {entity_id: entity for entity_id, entity in collection.entities.items() if entity_id not in clocked}
+    return SharedEntities(list(collection.entities), static, dict(clocked))
 
 
 def _find_culprit(provider: Provider, template: FixtureTemplate, settings: Settings) -> None:

@@ -40,6 +40,9 @@ class FixtureTemplate:
         self.path = path
         self._path: Path | None = path
         self._parts: dict[str, tuple[bool, bytes]] = {}  # key -> (is a list of lines, compressed JSON)
+        # Collections built once and shared by every tenant (set by mockserver.fixture_check, which
+        # builds and validates them at start): handed out in place of their lines.
+        self.shared: dict[str, Any] = {}
 
     def _read(self, path: Path) -> dict[str, Any]:
         try:
@@ -66,10 +69,18 @@ class FixtureTemplate:
         release_freed_memory()
 
     def fresh(self) -> dict[str, Any]:
-        """A new copy; its lists are iterators that decode each item when it is reached."""
+        """A new copy; its lists are iterators that decode each item when it is reached, and a shared
+        collection is its one SharedEntities (mockserver.overlay)."""
         self._split()
-        return {key: _lines(blob) if is_list else orjson.loads(zlib.decompress(blob))
-                for key, (is_list, blob) in self._parts.items()}
+        fresh = {key: _lines(blob) if is_list else orjson.loads(zlib.decompress(blob))
+                 for key, (is_list, blob) in self._parts.items() if key not in self.shared}
+        return {**fresh, **self.shared}
+
+    def share(self, shared: dict[str, Any]) -> None:
+        """From now on, these collections are handed out built (their lines are no longer needed)."""
+        self.shared = shared
+        for key in shared:
+            self._parts.pop(key, None)
 
 
 def _lines(blob: bytes) -> Iterator[Any]:

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import orjson
 
 from mockserver.api import EntityRejected
+from mockserver.overlay import Overlay, SharedEntities
 
 T = TypeVar("T")
 Check = Callable[[dict[str, Any]], list[str]]
@@ -61,6 +62,10 @@ def no_progress(entity: object) -> None:
     """For entities the clock does not move."""
 
 
+def never_moves(entity: object) -> bool:
+    return False
+
+
 _ABSENT = object()  # in an undo record: the id named no entity before the call
 
 
@@ -89,18 +94,25 @@ class Collection(Generic[T]):
     build: Callable[[str, dict[str, Any]], T]  # raises EntityRejected for fields it cannot use
     render: Callable[[T], dict[str, Any]]
     settle: Callable[[T], None] = no_progress  # progress by the tenant's clock
+    # Whether the tenant's clock may move the entity (settle may change it): such fixture entities are
+    # each tenant's own, the others shared by all tenants (mockserver.overlay).
+    moves: Callable[[T], bool] = never_moves
     entities: dict[str, T] = field(default_factory=dict)
     # While a call that may change state runs: id -> the entity's fields before the call first touched
     # it (_ABSENT: it did not exist), so an answer that fails can take every change back (Undo).
     undo: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    # The fixture fields of the entities `moves` marks, as loaded (see Store.load).
+    fixture_fields: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def _touch(self, entity_id: str, entity: Any) -> None:
         if self.undo is not None and entity_id not in self.undo:
             self.undo[entity_id] = _ABSENT if entity is None else (entity, _before(entity))
 
-
     def get(self, entity_id: str) -> T | None:
-        entity = self.entities.get(entity_id)
+        """The entity, the tenant's own (a shared fixture entity is copied first: mockserver.overlay), up to
+        the clock; every operation that may change an entity fetches it here."""
+        entities = self.entities
+        entity = entities.get(entity_id) if type(entities) is dict else entities.own(entity_id)
         if entity is not None:
             self._touch(entity_id, entity)
             self.settle(entity)
@@ -150,19 +162,31 @@ class Undo:
             collection.undo = None
 
 
-
 class Store:
     """The control plane's view of one backend; a backend names its collections in `self.collections`."""
 
     collections: dict[str, Collection[Any]]
 
-    def load(self, fixtures: dict[str, Any] | None) -> None:
+    def load(self, fixtures: dict[str, Any] | None) -> set[str]:
+        """The fixtures' entities, built. A collection given as SharedEntities (fixtures built once, at
+        start) becomes an Overlay of them, and only its clocked entities are built here, on this
+        tenant's clock. The ids built here are returned (for a backend that folds other fixture parts
+        into them); `fixture_fields` keeps the fields of those the clock moves (to share the rest)."""
         seen: dict[str, str] = {}
+        built: set[str] = set()
         for name, collection in self.collections.items():
-            for given in (fixtures or {}).get(name, ()):
-                given = share_strings(given, seen)
-                entity_id = str(given["id"])
-                collection.add(entity_id, collection.build(entity_id, given))
+            given_all = (fixtures or {}).get(name, ())
+            if isinstance(given_all, SharedEntities):
+                collection.entities = Overlay(given_all)
+                pairs: Iterable[tuple[str, dict[str, Any]]] = given_all.clocked.items()
+            else:
+                pairs = ((str(given["id"]), share_strings(given, seen)) for given in given_all)
+            for entity_id, given in pairs:
+                entity = collection.add(entity_id, collection.build(entity_id, given))
+                built.add(entity_id)
+                if collection.moves(entity):
+                    collection.fixture_fields[entity_id] = given
+        return built
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         return {name: [c.render(e) for e in c] for name, c in self.collections.items()}

@@ -11,6 +11,7 @@ from mockserver.codec import Codec
 from mockserver.delivery import Delivery
 from mockserver.faults import Fault, Faults
 from mockserver.journal import Entry, Journal
+from mockserver.overlay import Overlay
 from mockserver.store import Collection
 
 CORE_TYPES = (Clock, Journal, Entry, Faults, Fault, Delivery)
@@ -22,8 +23,14 @@ def state_codec(providers: dict[str, Provider]) -> Codec:
 
 
 def backend_state(backend: Backend) -> dict[str, Any]:
-    return {name: value.entities if isinstance(value, Collection) else value
+    return {name: _entities(value) if isinstance(value, Collection) else value
             for name, value in vars(backend).items() if name not in _REBUILT}
+
+
+def _entities(collection: Collection[Any]) -> dict[str, Any]:
+    """Every entity, the shared fixture ones included: a stored tenant does not depend on the fixtures."""
+    entities = collection.entities
+    return entities.as_dict() if isinstance(entities, Overlay) else entities
 
 
 def restore_backend(backend: Backend, state: Any) -> None:

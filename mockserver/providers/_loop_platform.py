@@ -70,6 +70,15 @@ class ClockedCampaigns:
     def _current_send(self, campaign: Any) -> DeliveringSend | None:
         raise NotImplementedError
 
+    def _moves(self, campaign: Any) -> bool:
+        """Whether the clock may still move the campaign: it is scheduled for a time, or its send is
+        under way. (Fixture campaigns that it cannot move are shared between tenants: mockserver.overlay.)"""
+        if (self.machine.transitions["start"].get(campaign.status) is not None
+                and start_time(campaign.scheduled_at) is not None):
+            return True
+        send = self._current_send(campaign)
+        return send is not None and send.delivery is not None and send.status == SEND_SENDING
+
     def _settle(self, campaign: Any) -> None:
         now = self.env.now()
         target = self.machine.target("start", campaign.status)

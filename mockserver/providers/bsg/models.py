@@ -69,6 +69,11 @@ class Campaign:
         return self.sent, self.delivered, self.sms_sent, self.sms_delivered
 
 
+def _has_recipients(campaign: Campaign) -> bool:
+    """Only a campaign whose recipients the mock knows moves by the clock (its messages too)."""
+    return campaign.recipients is not None
+
+
 class BsgBackend(Store):
     stored_types = (Campaign, Recipients, Stretch)  # what --state-file may rebuild (mockserver.tenant_state)
 
@@ -76,7 +81,8 @@ class BsgBackend(Store):
         self.env = env
         self.groups: dict[int, list[dict[str, Any]]] = {
             int(group["id"]): list(group.get("contacts", [])) for group in (fixtures or {}).get("groups", [])}
-        self.campaigns: Collection[Campaign] = Collection(self._build, Campaign.render, self._settle)
+        self.campaigns: Collection[Campaign] = Collection(self._build, Campaign.render, self._settle,
+                                                          moves=_has_recipients)
         self.collections = {"campaigns": self.campaigns}
         self.tenant_settings: dict[str, Any] = {}  # this tenant's values of settings.SETTINGS
         self.load(fixtures)

@@ -159,6 +159,10 @@ def _steps(send_type: str, start: datetime, meta: dict[str, Any]) -> progress.St
                             int(plan["daily_sms_contact_limit"]), int(plan["weekly_sms_contact_limit"]))
 
 
+def _is_live(send: Send) -> bool:
+    return send.run is not None
+
+
 class CommcomBackend(Store):
     # What --state-file may rebuild (mockserver.tenant_state); a live run is rebuilt by calling `_steps`.
     stored_types = (Campaign, Send, progress.Run, progress.Step, _steps)
@@ -166,7 +170,7 @@ class CommcomBackend(Store):
     def __init__(self, env: Environment, fixtures: dict[str, Any] | None) -> None:
         self.env = env
         self.campaigns: Collection[Campaign] = Collection(self._build_campaign, Campaign.render)
-        self.sends: Collection[Send] = Collection(self._build_send, self._render_send)
+        self.sends: Collection[Send] = Collection(self._build_send, self._render_send, moves=_is_live)
         # Campaigns first: fixture sends name their campaign.
         self.collections = {"campaigns": self.campaigns, "sends": self.sends}
         self.load(fixtures)

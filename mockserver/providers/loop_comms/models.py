@@ -67,7 +67,8 @@ class CommsBackend(ClockedCampaigns, Store):
 
     def __init__(self, env: Environment, fixtures: dict[str, Any] | None) -> None:
         self.env = env
-        self.campaigns: Collection[Campaign] = Collection(self._build_campaign, Campaign.render, self._settle)
+        self.campaigns: Collection[Campaign] = Collection(self._build_campaign, Campaign.render, self._settle,
+                                                               moves=self._moves)
         self.collections = {"campaigns": self.campaigns}
         # Whom a scheduled campaign goes out to when the clock starts it, by campaign id (fixtures only:
         # no documented operation names them).
@@ -76,9 +77,9 @@ class CommsBackend(ClockedCampaigns, Store):
                                         for r in entry.get("recipients", [])]
             for entry in (fixtures or {}).get(rules.SCHEDULED_RECIPIENTS, [])
         }
-        self.load(fixtures)
+        built = self.load(fixtures)  # shared fixture campaigns came with their sends
         for fields_ in (fixtures or {}).get("sends", []):
-            campaign = self.campaigns.entities.get(fields_["campaign_id"])
+            campaign = self.campaigns.entities.get(fields_["campaign_id"]) if fields_["campaign_id"] in built else None
             if campaign is not None:
                 campaign.sends.append(Send(**{name: fields_[name] for name in SEND_FIELDS}))
 

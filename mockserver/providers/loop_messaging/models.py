@@ -68,7 +68,8 @@ class MessagingBackend(ClockedCampaigns, Store):
 
     def __init__(self, env: Environment, fixtures: dict[str, Any] | None) -> None:
         self.env = env
-        self.campaigns: Collection[Campaign] = Collection(self._build_campaign, Campaign.render, self._settle)
+        self.campaigns: Collection[Campaign] = Collection(self._build_campaign, Campaign.render, self._settle,
+                                                               moves=self._moves)
         self.collections = {"campaigns": self.campaigns}
         # Segments only feed scheduled campaigns their recipients; no documented operation shows them.
         self.segments: dict[str, list[dict[str, str]]] = {

@@ -1,0 +1,164 @@
+"""Fixture entities shared by every tenant, copy-on-write. The fixtures are built once, at start (where
+they are also validated: mockserver.fixture_check); a tenant's collection then starts as an `Overlay` of
+that one set instead of a copy of it, so a new tenant costs what its own changes cost, however big the
+fixtures are.
+
+What is shared is only what no tenant's clock can move (a draft campaign, a finished send): an entity the
+clock moves (a scheduled campaign, a live send) depends on the tenant's own clock, so each tenant builds
+its own from the fixture's fields when it starts (they are few). A shared entity is copied into the
+tenant the first time its `Collection` fetches it by id (`own`: the way every operation that may change
+it reaches it); reading by `get` or by iterating uses the shared objects in place, which is safe because
+settling a shared entity changes nothing. A deleted fixture entity is remembered as gone (a tombstone)."""
+
+import copy
+from collections.abc import Iterator
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class SharedEntities(Generic[T]):
+    """One collection's fixture entities, built once: `static` the ones every tenant shares, `clocked`
+    the fixture fields of those each tenant builds itself; `ids` all of them in fixture order."""
+
+    __slots__ = ("ids", "static", "clocked")
+
+    def __init__(self, ids: list[str], static: dict[str, T], clocked: dict[str, dict[str, Any]]) -> None:
+        self.ids = dict.fromkeys(ids)  # ordered, and a fast membership test
+        self.static = static
+        self.clocked = clocked
+
+
+class Overlay(Generic[T]):
+    """The mapping id -> entity a tenant's `Collection` keeps (`entities`), over shared fixture entities.
+    Order as a dict would have it: the fixture's entities in fixture order (one replaced stays in its
+    place), then those added since, in the order they were added (one deleted and added again is added)."""
+
+    __slots__ = ("_shared", "_mine", "_gone", "_len")
+
+    def __init__(self, shared: SharedEntities[T]) -> None:
+        self._shared = shared
+        self._mine: dict[str, T] = {}  # the tenant's own: copies, replacements, its clocked ones, additions
+        self._gone: set[str] = set()  # fixture ids deleted by the tenant
+        self._len = len(shared.static)
+
+    def _in_place(self, entity_id: str) -> bool:
+        """The id holds a fixture entity's place (the entity may be shared or the tenant's own)."""
+        return entity_id in self._shared.ids and entity_id not in self._gone
+
+    def get(self, entity_id: str, default: Any = None) -> Any:
+        """The entity, to read: a shared one is not copied (nothing may change it through this)."""
+        mine = self._mine.get(entity_id)
+        if mine is not None:
+            return mine
+        if entity_id in self._gone:
+            return default
+        return self._shared.static.get(entity_id, default)
+
+    def own(self, entity_id: str) -> Any:
+        """The entity, the tenant's own: a shared one is copied into the tenant first (None: no such id)."""
+        mine = self._mine.get(entity_id)
+        if mine is not None or entity_id in self._gone:
+            return mine
+        shared = self._shared.static.get(entity_id)
+        if shared is None:
+            return None
+        own = self._mine[entity_id] = copy.deepcopy(shared)
+        return own
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._mine or (entity_id in self._shared.static and entity_id not in self._gone)
+
+    def __setitem__(self, entity_id: str, entity: T) -> None:
+        if entity_id not in self:
+            self._len += 1
+        elif entity_id not in self._mine and entity is self._shared.static.get(entity_id):
+            return  # putting a shared entity back where it is (an undo of a read): it stays shared
+        self._mine[entity_id] = entity
+
+    def pop(self, entity_id: str, *default: Any) -> Any:
+        if entity_id in self._mine:
+            entity = self._mine.pop(entity_id)
+        elif self._in_place(entity_id) and entity_id in self._shared.static:
+            entity = self._shared.static[entity_id]
+        elif default:
+            return default[0]
+        else:
+            raise KeyError(entity_id)
+        if entity_id in self._shared.ids:
+            self._gone.add(entity_id)
+        self._len -= 1
+        return entity
+
+    def __len__(self) -> int:
+        return self._len
+
+    def items(self) -> "_Items[T]":
+        return _Items(self)
+
+    def values(self) -> "_Values[T]":
+        return _Values(self)
+
+    def keys(self) -> "_Keys[T]":
+        return _Keys(self)
+
+    def __iter__(self) -> Iterator[str]:
+        return (entity_id for entity_id, _ in self._pairs())
+
+    def _pairs(self, newest_first: bool = False) -> Iterator[tuple[str, T]]:
+        mine, static, gone = self._mine, self._shared.static, self._gone
+        added = [i for i in self._mine if not self._in_place(i)]
+        if newest_first:
+            for entity_id in reversed(added):
+                yield entity_id, mine[entity_id]
+        ids = reversed(self._shared.ids) if newest_first else iter(self._shared.ids)
+        for entity_id in ids:
+            if entity_id in gone:
+                continue
+            entity = mine.get(entity_id)
+            if entity is None:
+                entity = static.get(entity_id)
+                if entity is None:  # a clocked fixture entity this tenant has not built (none such)
+                    continue
+            yield entity_id, entity
+        if not newest_first:
+            for entity_id in added:
+                yield entity_id, mine[entity_id]
+
+    def as_dict(self) -> dict[str, T]:
+        """Every entity, own or shared, as a plain dict (what --state-file stores)."""
+        return dict(self._pairs())
+
+
+class _View(Generic[T]):
+    __slots__ = ("_overlay",)
+
+    def __init__(self, overlay: Overlay[T]) -> None:
+        self._overlay = overlay
+
+    def __len__(self) -> int:
+        return len(self._overlay)
+
+
+class _Items(_View[T]):
+    def __iter__(self) -> Iterator[tuple[str, T]]:
+        return self._overlay._pairs()
+
+    def __reversed__(self) -> Iterator[tuple[str, T]]:
+        return self._overlay._pairs(newest_first=True)
+
+
+class _Values(_View[T]):
+    def __iter__(self) -> Iterator[T]:
+        return (entity for _, entity in self._overlay._pairs())
+
+    def __reversed__(self) -> Iterator[T]:
+        return (entity for _, entity in self._overlay._pairs(newest_first=True))
+
+
+class _Keys(_View[T]):
+    def __iter__(self) -> Iterator[str]:
+        return (entity_id for entity_id, _ in self._overlay._pairs())
+
+    def __reversed__(self) -> Iterator[str]:
+        return (entity_id for entity_id, _ in self._overlay._pairs(newest_first=True))
