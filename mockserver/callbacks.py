@@ -6,7 +6,12 @@ threads), retries failures on the tenant's clock, and logs every attempt (GET /_
 When reports leave: on a frozen clock, as soon as a call (an advance, a create) makes them due; on a
 real-time clock, within about a second of their moment (a background task looks every REAL_TIME_TICK).
 ASSUMPTION (no provider documents one): a report that fails (non-2xx, or no answer within TIMEOUT) is
-retried RETRY_AFTER[n] seconds of tenant clock after its n-th failed attempt, and given up after the last."""
+retried RETRY_AFTER[n] seconds of tenant clock after its n-th failed attempt, and given up after the last.
+
+Callback faults (POST /__mock/callbacks/faults) make the mock's own reports misbehave as real ones do, so a
+consumer's webhook can be tested against it: the next `times` reports whose body contains `match` are held
+back `delay_seconds` of tenant clock (late, and so after reports that fell due later), sent `duplicates`
+extra times, or sent `last`, after every other report that fell due with them (out of order)."""
 
 import asyncio
 import logging
@@ -19,6 +24,7 @@ from typing import Any
 import httpx
 
 from mockserver.clock import after, iso
+from mockserver.faults import _contains  # the same subset match as the calls' faults
 
 log = logging.getLogger("mockserver")
 
@@ -33,7 +39,22 @@ class Report:
     url: str
     body: Any
     attempt: int = 1
-    due: datetime | None = None  # a retry's moment on the tenant clock
+    due: datetime | None = None  # a retry's (or a held-back report's) moment on the tenant clock
+    fault: str | None = None  # the callback fault that acted on it
+
+
+@dataclass
+class CallbackFault:
+    id: str
+    delay_seconds: float = 0.0
+    duplicates: int = 0
+    last: bool = False
+    times: int | None = 1  # None: until cleared
+    match: dict[str, Any] = field(default_factory=dict)  # a subset of the report's body
+
+    def render(self) -> dict[str, Any]:
+        return {"id": self.id, "delay_seconds": self.delay_seconds, "duplicates": self.duplicates,
+                "last": self.last, "times": self.times, "match": self.match}
 
 
 @dataclass
@@ -46,6 +67,38 @@ class Outbox:
     log: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=LOG_SIZE))
     worker: asyncio.Task | None = None
     attempts: int = 0
+    faults: list[CallbackFault] = field(default_factory=list)
+    fault_ids: int = 0
+
+    def take_fault(self, body: Any) -> CallbackFault | None:
+        for fault in self.faults:
+            if (fault.times is None or fault.times > 0) and _contains(body, fault.match):
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times == 0:
+                        self.faults.remove(fault)
+                return fault
+        return None
+
+    def misbehave(self, fresh: list[Report], now: datetime) -> list[Report]:
+        """The reports that just fell due, as the callback faults would have them go: late ones held back,
+        duplicates added, `last` ones after the rest."""
+        ordered, at_end = [], []
+        for report in fresh:
+            fault = self.take_fault(report.body) if self.faults else None
+            if fault is None:
+                ordered.append(report)
+                continue
+            report.fault = fault.id
+            copies = [report] + [Report(report.url, report.body, fault=fault.id) for _ in range(fault.duplicates)]
+            if fault.delay_seconds > 0:
+                for copy in copies:
+                    copy.due = after(now, fault.delay_seconds)
+                self.retries.extend(copies)
+            else:
+                (at_end if fault.last else ordered).extend(copies)
+        return ordered + at_end
+
 
 
 class Dispatcher:
@@ -65,6 +118,24 @@ class Dispatcher:
         box = self._outboxes.pop(tenant, None)
         if box is not None and box.worker is not None:
             box.worker.cancel()
+
+    def add_fault(self, tenant: Any, **fields: Any) -> CallbackFault:
+        box = self.outbox(tenant)
+        box.fault_ids += 1
+        fault = CallbackFault(id=f"callback_fault_{box.fault_ids}", **fields)
+        box.faults.append(fault)
+        return fault
+
+    def faults(self, tenant: Any) -> list[CallbackFault]:
+        box = self._outboxes.get(tenant)
+        return list(box.faults) if box is not None else []
+
+    def clear_faults(self, tenant: Any) -> int:
+        box = self._outboxes.get(tenant)
+        removed = len(box.faults) if box is not None else 0
+        if box is not None:
+            box.faults = []
+        return removed
 
     def attempts(self, tenant: Any) -> list[dict[str, Any]]:
         box = self._outboxes.get(tenant)
@@ -86,13 +157,13 @@ class Dispatcher:
         box = self.outbox(tenant)
         now = tenant.clock.now()
         if now > box.since:
-            for backend in backends:
-                box.queue.extend(Report(url, body) for url, body in backend.due_callbacks(box.since, now))
+            fresh = [Report(url, body) for backend in backends for url, body in backend.due_callbacks(box.since, now)]
+            box.queue.extend(box.misbehave(fresh, now))
             box.since = now
         due = [r for r in box.retries if r.due is not None and r.due <= now]
         if due:
-            box.retries = [r for r in box.retries if r not in due]
-            box.queue.extend(due)
+            box.retries = [r for r in box.retries if all(r is not d for d in due)]
+            box.queue.extend(sorted(due, key=lambda r: r.due))
         if box.queue:
             self._start(tenant, box)
 
@@ -117,7 +188,7 @@ class Dispatcher:
         box.attempts += 1
         entry: dict[str, Any] = {"id": box.attempts, "url": report.url, "body": report.body,
                                  "attempt": report.attempt, "at": iso(tenant.clock.now()),
-                                 "status": None, "error": None}
+                                 "status": None, "error": None, "fault": report.fault}
         try:
             answer = await self._client.post(report.url, json=report.body)
             entry["status"] = answer.status_code
@@ -128,7 +199,7 @@ class Dispatcher:
         box.log.append(entry)
         if failed and report.attempt <= len(RETRY_AFTER):
             box.retries.append(Report(report.url, report.body, report.attempt + 1,
-                                      after(tenant.clock.now(), RETRY_AFTER[report.attempt - 1])))
+                                      after(tenant.clock.now(), RETRY_AFTER[report.attempt - 1]), report.fault))
 
     async def _tick(self) -> None:
         """Real-time clocks move by themselves: look at every tenant with callbacks about every tick."""

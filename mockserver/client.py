@@ -142,6 +142,30 @@ class MockClient:
     def clear_faults(self) -> int:
         return self.call("DELETE", "/faults")["removed"]
 
+    def settings(self, provider: str, **values: Any) -> dict[str, Any]:
+        """This tenant's settings of a provider (e.g. `settings("bsg", rcs_callback_url=url)`): with values,
+        those change first (None puts one back to the server's value); the answer is all of them."""
+        if values:
+            return self.call("PUT", f"/{provider}/settings", values)
+        return self.call("GET", f"/{provider}/settings")
+
+    def callbacks(self) -> list[dict[str, Any]]:
+        """Every callback delivery attempt of this tenant, oldest first (url, body, attempt, at, status, error)."""
+        return self.call("GET", "/callbacks")["callbacks"]
+
+    def callback_fault(self, *, delay_seconds: float = 0, duplicates: int = 0, last: bool = False,
+                       times: int | None = 1, match: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The next `times` callbacks whose body contains `match` go late (held back `delay_seconds` of tenant
+        clock), `duplicates` extra times, or `last` of those due with them (out of order)."""
+        return self.call("POST", "/callbacks/faults", {"delay_seconds": delay_seconds, "duplicates": duplicates,
+                                                        "last": last, "times": times, "match": match or {}})
+
+    def callback_faults(self) -> list[dict[str, Any]]:
+        return self.call("GET", "/callbacks/faults")["faults"]
+
+    def clear_callback_faults(self) -> int:
+        return self.call("DELETE", "/callbacks/faults")["removed"]
+
     def coverage(self, scope: str = "tenant") -> dict[str, Any]:
         """Which documented outcomes and transitions were exercised: by this tenant, or (scope="server")
         by every tenant since the server started."""

@@ -26,6 +26,7 @@ import uvicorn
 from mockserver import coverage, pytest_coverage, pytest_settings
 from mockserver.app import create_app
 from mockserver.client import MockClient, MockError
+from mockserver.receiver import CallbackReceiver
 from mockserver.settings import Settings
 
 
@@ -132,3 +133,12 @@ def mockserver(mockserver_server: Any, mockserver_session_coverage: None,
         client.reset()  # a rerun of the same test starts from the fixtures too
         return client
     return MockClient(mockserver_server.base_url, token=f"test-{uuid.uuid4().hex}")
+
+
+@pytest.fixture
+def mockserver_callbacks() -> Iterator[CallbackReceiver]:
+    """A webhook for this test: `.url` (an HTTP server on 127.0.0.1) to give the mock as a callback URL,
+    e.g. `mockserver.settings("bsg", rcs_callback_url=mockserver_callbacks.url)`, and `.got`, the bodies it
+    received in order (`.wait_for(n)` waits for n of them): what the test's own webhook would have seen."""
+    with CallbackReceiver() as receiver:
+        yield receiver

@@ -3,14 +3,12 @@ to the fixture groups, an advance of the frozen clock, and every message's statu
 order the changes happened, with the documented fields (the RCS introduction), agreeing with
 GET /api/messages; a receiver that fails once is retried on the tenant clock and the log shows both."""
 
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 
+from mockserver.receiver import CallbackReceiver
 from tests.support import ServerProcess
 
 B = "/bsg/api"
@@ -18,42 +16,8 @@ DOCUMENTED = {"error", "errorDescription", "id", "msisdn", "reference", "status"
               "time_dr", "price", "currency"}
 
 
-class Receiver:
-    """A webhook on 127.0.0.1 that records what it is sent; it can answer 500 to the first `fail` reports."""
-
-    def __init__(self, fail: int = 0) -> None:
-        self.got: list[dict] = []
-        self.fail = fail
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                status = 200
-                if receiver.fail:
-                    receiver.fail -= 1
-                    status = 500
-                else:
-                    receiver.got.append(body)
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/rcs"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def wait_for(self, count: int, seconds: float = 5) -> list[dict]:
-        deadline = time.monotonic() + seconds
-        while len(self.got) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.got
-
-    def close(self) -> None:
-        self.server.shutdown()
+def Receiver(fail: int = 0) -> CallbackReceiver:  # noqa: N802 (the plugin's receiver, as the tests name it)
+    return CallbackReceiver(fail=fail, path="/rcs")
 
 
 @pytest.fixture(scope="module")
