@@ -53,6 +53,8 @@ def report(results: Results, mode_name: str) -> str:
             [f"ready with a {n}-campaign fixture", f"{scale['ready_s']:.3f} s"],
             [f"RSS with the {n}-campaign fixture, no tenant yet", f"{scale['before_tenant_mb']:.1f} MB"],
             [f"first call of a tenant: loads {n} campaigns", f"{scale['tenant_load_s']:.3f} s"],
+            [f"first call of another new tenant ({n} fixture campaigns, shared)",
+             f"{scale['second_tenant_load_s'] * 1000:.1f} ms, +{scale['second_tenant_mb']:.1f} MB RSS"],
             [f"RSS holding {n} campaigns (one tenant)",
              f"{scale['holding_mb']:.1f} MB (peak {scale['holding_peak_mb']:.1f} MB)"],
             [f"GET one campaign (control plane), median: 200 vs {n} campaigns",

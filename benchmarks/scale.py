@@ -25,6 +25,12 @@ def measure_scale(mode: Mode, tmp: Path, providers: set[str], results: Results) 
         _, _, scale["tenant_load_s"] = big.call("GET", "/__mock/clock")
         memory = memory_mb(server.pid)
         scale["holding_mb"], scale["holding_peak_mb"] = memory["VmRSS"], memory["VmHWM"]
+        # Another new token: the fixtures are shared copy-on-write, so it should cost what a tenant of the
+        # shipped fixtures costs (mockserver/overlay.py).
+        second = Client(port, f"bench-second-{uuid.uuid4().hex[:8]}", timeout=300)
+        _, _, scale["second_tenant_load_s"] = second.call("GET", "/__mock/clock")
+        scale["second_tenant_mb"] = memory_mb(server.pid)["VmRSS"] - scale["holding_mb"]
+        second.close()
         small = Client(port, f"bench-small-{uuid.uuid4().hex[:8]}", timeout=300)
         small.call("GET", "/__mock/clock")
         small.call("POST", "/__mock/reset?fixtures=false")
