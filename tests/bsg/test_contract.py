@@ -176,6 +176,17 @@ def test_scheduled_start_and_the_30_day_limit(client):
     assert too_late.status_code == 422 and "start_at" in too_late.json()["errors"]
 
 
+@pytest.mark.parametrize("start_at", ["1000-01-01T00:30:00+01:00", "1000-01-01T00:00:00.5+00:01"])
+def test_a_start_before_year_1000_in_utc_is_refused_like_any_bad_date(client, start_at):
+    """The offset moves these into year 999, which the documented Y-m-d H:i:s (four digits, the contract's
+    pattern) cannot carry: refused at the request, as a malformed date is, and nothing stored."""
+    before = client.get("/__mock/bsg/campaigns").json()["items"]
+    response = client.post(f"{B}/campaigns/rcs/send-groups", json={**BODY, "start_at": start_at})
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == {"start_at": ["The start at does not match the format Y-m-d H:i:s."]}
+    assert client.get("/__mock/bsg/campaigns").json()["items"] == before
+
+
 @pytest.mark.parametrize("change", [
     {"groups": []}, {"groups": None}, {"sender": ""}, {"sender": "x" * 41}, {"validity": 0}, {"validity": 73},
     {"start_at": "2026-03-01 12:00"}, {"start_at": "2026-02-30 12:00:00"}, {"options": None},

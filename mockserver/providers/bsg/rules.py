@@ -103,9 +103,14 @@ def parse_date(text: str) -> datetime:
     if _SDK_DATE.fullmatch(text):
         moment = datetime.fromisoformat(text)
         try:
-            return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+            moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
         except OverflowError:  # an offset that moves it out of years 1-9999
             raise ValueError(f"{text!r} is out of range") from None
+        # An offset can also move it before year 1000, which the documented four-digit year (the contract's
+        # [1-9][0-9]{3}) cannot carry into an answer: as malformed as any other date.
+        if moment.year < 1000:
+            raise ValueError(f"{text!r} is before year 1000 in UTC")
+        return moment
     raise ValueError(f"{text!r} is not yyyy-mm-dd hh:mm:ss")
 
 
