@@ -59,6 +59,9 @@ def duplicated(phones: list[dict]) -> str | None:
             return field
     return None
 # ASSUMPTION: tariff_code is a string in the web docs and an integer in the SDK: both are taken.
+# ASSUMPTION: null for an optional field is "not given" where BSG's own SDK sends one (RcsMessage's
+# callback_url, tariff_code and validity_seconds; an SMS fallback's validity_seconds; send-groups'
+# alternative_channel): the contract takes it (tests/bsg/test_sdk.py drives the SDK).
 # ASSUMPTION: options.text is at most 160 characters counted as code points (the docs count UTF-16 units,
 # so an emoji-heavy text may pass here and not there); options.cards items are not checked further.
 # ASSUMPTION: validity, tariff_code and check_stop_list are kept but change nothing: messages never expire
