@@ -68,6 +68,13 @@ CONTROL_LINKS = "x-mock-control-links"  # in a provider's contract: {collection:
 # On a provider's response: links to the control plane (e.g. put a send of the campaign just created),
 # which only the combined document holds; each API's own document keeps them as an inert extension.
 COMBINED_LINKS = "x-mock-combined-links"
+# In a provider's contract: {collection: {operationId: {body field: entity field}}}: from the control plane's
+# GET /state to a public create, its body filled from the first entity of that collection (a brand that
+# exists). schemathesis only starts its stateful runs at operations whose inputs it believes something
+# produces, and it takes brand_id/segment_id for ids of resources nothing here creates: without this link
+# it never calls these creates, so nothing downstream of them gets a real entity. (GET /state, not a
+# collection's list: a generated offset past the end lists nothing to fill the body from.)
+STATE_LINKS = "x-mock-state-links"
 
 
 def _link_control_plane(combined: dict[str, Any], apis: list[Api], contracts: dict[str, Contract]) -> None:
@@ -87,6 +94,12 @@ def _link_control_plane(combined: dict[str, Any], apis: list[Api], contracts: di
                     item[method]["operationId"]: {"operationId": item[method]["operationId"],
                                                   "parameters": {"id": "$request.path.id"}}
                     for method in ("get", "delete") if method in item}}
+        for collection, targets in contracts[api.id].document.get(STATE_LINKS, {}).items():
+            answer = combined["paths"][f"{control.prefix}/state"]["get"]["responses"]["200"]
+            answer["links"] = {**answer.get("links", {}), **{
+                target: {"operationId": target, "requestBody": {
+                    name: f"$response.body#/{api.id}/{collection}/0/{field}" for name, field in fields.items()}}
+                for target, fields in targets.items()}}
         for collection, targets in contracts[api.id].document.get(CONTROL_LINKS, {}).items():
             item = combined["paths"].get(f"{control.prefix}/{api.id}/{collection}/{{id}}")
             if item is None or "put" not in item:

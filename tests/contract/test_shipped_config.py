@@ -45,3 +45,29 @@ def test_links_reach_every_operation_on_an_existing_entity():
     needing = {operation_id for operation_id, (method, path, _) in operations.items()
                if "{" in path and not (path.startswith("/__mock/") and method == "put")}
     assert needing - targets == set(), f"no link leads to {sorted(needing - targets)}"
+
+
+def test_the_stateful_phase_can_start_or_arrive_at_every_link_source():
+    """schemathesis starts its stateful runs only at operations it judges likely to succeed with generated
+    data ("roots"), and it takes fields such as brand_id or operationId for ids of resources nothing
+    produces: such an operation is no root. Unless a link leads to it, it is never called, and neither is
+    anything its links lead to (loop-comms and loop-messaging creates, POST /__mock/faults, until links
+    from GET /__mock/state and GET /__mock/faults were declared)."""
+    import schemathesis
+    from schemathesis.specs.openapi.stateful import classify_root_transitions, collect_transitions
+
+    runtime = make_app().state.runtime
+    document = combined_document(runtime.apis, runtime.contracts)
+    schema = schemathesis.openapi.from_dict(document)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    transitions = collect_transitions(operations)
+    roots = classify_root_transitions(operations, transitions, schema.analysis.dependency_graph)
+    reached, frontier = set(roots.reliable), list(roots.reliable)
+    while frontier:
+        for link in transitions.operations[frontier.pop()].outgoing:
+            if link.target.label not in reached:
+                reached.add(link.target.label)
+                if link.target.label in transitions.operations:
+                    frontier.append(link.target.label)
+    sources = {label for label, found in transitions.operations.items() if found.outgoing}
+    assert sources - reached == set(), f"never called in the stateful phase: {sorted(sources - reached)}"
