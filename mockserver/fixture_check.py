@@ -48,7 +48,8 @@ def _shared(collection: Collection[Any]) -> SharedEntities[Any]:
     not move; of the others, the fixture fields, for each tenant to build on its own clock."""
     clocked = collection.fixture_fields
     static = {entity_id: entity for entity_id, entity in collection.entities.items() if entity_id not in clocked}
-    return SharedEntities(list(collection.entities), static, dict(clocked))
+    indexes = {name: index.shared(clocked) for name, index in collection.indexes.items()}
+    return SharedEntities(list(collection.entities), static, dict(clocked), indexes)
 
 
 def _find_culprit(provider: Provider, template: FixtureTemplate, settings: Settings) -> None:

@@ -21,12 +21,14 @@ class SharedEntities(Generic[T]):
     """One collection's fixture entities, built once: `static` the ones every tenant shares, `clocked`
     the fixture fields of those each tenant builds itself; `ids` all of them in fixture order."""
 
-    __slots__ = ("ids", "static", "clocked")
+    __slots__ = ("ids", "static", "clocked", "indexes")
 
-    def __init__(self, ids: list[str], static: dict[str, T], clocked: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, ids: list[str], static: dict[str, T], clocked: dict[str, dict[str, Any]],
+                 indexes: dict[str, Any] | None = None) -> None:
         self.ids = dict.fromkeys(ids)  # ordered, and a fast membership test
         self.static = static
         self.clocked = clocked
+        self.indexes = indexes or {}  # name -> SortedIndex of the static entities (mockserver.indexes)
 
 
 class Overlay(Generic[T]):
@@ -54,6 +56,12 @@ class Overlay(Generic[T]):
         if entity_id in self._gone:
             return default
         return self._shared.static.get(entity_id, default)
+
+    def __getitem__(self, entity_id: str) -> T:
+        entity = self.get(entity_id)
+        if entity is None:
+            raise KeyError(entity_id)
+        return entity
 
     def own(self, entity_id: str) -> Any:
         """The entity, the tenant's own: a shared one is copied into the tenant first (None: no such id)."""

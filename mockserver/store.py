@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import orjson
 
 from mockserver.api import EntityRejected
+from mockserver.indexes import SortedIndex
 from mockserver.overlay import Overlay, SharedEntities
 
 T = TypeVar("T")
@@ -103,6 +104,19 @@ class Collection(Generic[T]):
     undo: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     # The fixture fields of the entities `moves` marks, as loaded (see Store.load).
     fixture_fields: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
+    # name -> key: the entities kept in that key's order on every add and delete (mockserver.indexes),
+    # for lists that cost the page. A key must be what changes only by replacing the entity.
+    index_keys: dict[str, Callable[[T], Any]] = field(default_factory=dict, repr=False, compare=False)
+    indexes: dict[str, SortedIndex] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.indexes = {name: SortedIndex(key) for name, key in self.index_keys.items()}
+
+    def reindex(self) -> None:
+        """Every index made again from the entities (after they were put in whole: a restored tenant)."""
+        self.indexes = {name: SortedIndex(key, sorted((key(entity), entity_id)
+                                                      for entity_id, entity in self.entities.items()))
+                        for name, key in self.index_keys.items()}
 
     def _touch(self, entity_id: str, entity: Any) -> None:
         if self.undo is not None and entity_id not in self.undo:
@@ -125,20 +139,37 @@ class Collection(Generic[T]):
             yield entity
 
     def add(self, entity_id: str, entity: T) -> T:
-        self._touch(entity_id, self.entities.get(entity_id))
+        old = self.entities.get(entity_id)
+        self._touch(entity_id, old)
+        self._put(entity_id, entity, old)
+        return entity
+
+    def _put(self, entity_id: str, entity: T, old: T | None) -> None:
         self.entities[entity_id] = entity
+        for index in self.indexes.values():
+            index.put(entity_id, old, entity)
+
+    def remove(self, entity_id: str) -> T | None:
+        entity = self.entities.pop(entity_id, None)
+        if entity is not None:
+            for index in self.indexes.values():
+                index.remove(entity_id, entity)
         return entity
 
     def take_back(self) -> None:
         """Every change since the undo record was opened, undone; the record stays open."""
         for entity_id, before in (self.undo or {}).items():
             if before is _ABSENT:
-                self.entities.pop(entity_id, None)
+                self.remove(entity_id)
                 continue
             entity, values = before
+            current = self.entities.get(entity_id)
             for name, value in values.items():
                 object.__setattr__(entity, name, value)
-            self.entities[entity_id] = entity
+            if current is entity:
+                self.entities[entity_id] = entity
+            else:  # replaced (or deleted) by the call: the original goes back, in the indexes too
+                self._put(entity_id, entity, current)
         if self.undo:
             self.undo = {}
 
@@ -178,6 +209,7 @@ class Store:
             given_all = (fixtures or {}).get(name, ())
             if isinstance(given_all, SharedEntities):
                 collection.entities = Overlay(given_all)
+                collection.indexes = {name: index.view() for name, index in given_all.indexes.items()}
                 pairs: Iterable[tuple[str, dict[str, Any]]] = given_all.clocked.items()
             else:
                 pairs = ((str(given["id"]), share_strings(given, seen)) for given in given_all)
@@ -235,7 +267,7 @@ class Store:
         return counts
 
     def delete_entity(self, collection: str, entity_id: str) -> bool:
-        return self.collections[collection].entities.pop(entity_id, None) is not None
+        return self.collections[collection].remove(entity_id) is not None
 
     def put_entity(self, collection: str, entity_id: str, fields: dict[str, Any], check: Check) -> dict[str, Any]:
         """Create or replace; nothing is stored unless the rendered entity passes `check` (its contract)."""

@@ -45,5 +45,6 @@ def restore_backend(backend: Backend, state: Any) -> None:
             if not isinstance(value, dict):
                 raise ValueError(f"{name}: entities must be a mapping")
             own[name].entities = value
+            own[name].reindex()
         else:
             own[name] = value

@@ -86,8 +86,13 @@ def test_a_stored_tenant_round_trips_with_its_shared_and_own_entities():
     client = client_for(APP, "cow-stored")
     client.post(f"{BASE}/cmp_draft/cancel")
     client.delete("/__mock/loop-comms/campaigns/cmp_sent")
+    client.delete("/__mock/bsg/campaigns/9")
     tenant = RUNTIME.tenants.get("cow-stored")
     before = client.get("/__mock/state").json()
+    listed_before = client.get("/bsg/api/campaigns", params={"filter[type]": "rcs", "filter[from]": "2025-12-01 00:00:00"})
+    assert listed_before.json()["data"]  # the indexed list has something to lose
     codec = state_codec(RUNTIME.providers)
     tenant.restore(codec.loads(codec.dumps(tenant.snapshot())))
     assert client.get("/__mock/state").json() == before
+    assert client.get("/bsg/api/campaigns", params={"filter[type]": "rcs", "filter[from]": "2025-12-01 00:00:00"}
+                      ).json() == listed_before.json()

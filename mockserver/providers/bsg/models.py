@@ -2,7 +2,7 @@
 tenant's clock (moderation, schedule, sending, done), worked out whenever it is read or written."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mockserver import provider_settings
@@ -69,6 +69,28 @@ class Campaign:
         return self.sent, self.delivered, self.sms_sent, self.sms_delivered
 
 
+def _date_key(text: str) -> str:
+    """A stored date as the documented "Y-m-d H:i:s" in UTC (what it already is, unless a fixture or the
+    control plane wrote one of the SDK's ISO forms): such texts sort as the moments they name."""
+    if rules.is_documented_date(text):
+        return text
+    try:
+        return rules.render_date(rules.parse_date(text))
+    except ValueError:  # no date at all (never stored from a valid call): kept, sorted as written
+        return text
+
+
+def _sorted_by(name: str) -> Any:
+    return lambda campaign: (getattr(campaign, name), campaign.id)
+
+
+# The list's sort keys (rules.SORT_KEYS but status, which the clock moves) and its window, each an index
+# kept on every write (mockserver.indexes): a page costs the page (issue 17).
+LIST_INDEXES: dict[str, Any] = {
+    **{sort: _sorted_by(name) for sort, name in rules.SORT_KEYS.items() if name != "status"},
+    "window": lambda campaign: (campaign.message_type, _date_key(campaign.created_at), campaign.id)}
+
+
 def _has_recipients(campaign: Campaign) -> bool:
     """Only a campaign whose recipients the mock knows moves by the clock (its messages too)."""
     return campaign.recipients is not None
@@ -82,7 +104,7 @@ class BsgBackend(Store):
         self.groups: dict[int, list[dict[str, Any]]] = {
             int(group["id"]): list(group.get("contacts", [])) for group in (fixtures or {}).get("groups", [])}
         self.campaigns: Collection[Campaign] = Collection(self._build, Campaign.render, self._settle,
-                                                          moves=_has_recipients)
+                                                          moves=_has_recipients, index_keys=LIST_INDEXES)
         self.collections = {"campaigns": self.campaigns}
         self.tenant_settings: dict[str, Any] = {}  # this tenant's values of settings.SETTINGS
         self.load(fixtures)
@@ -232,7 +254,8 @@ class BsgBackend(Store):
         return campaign
 
     def _next_id(self) -> int:
-        return max((int(key) for key in self.campaigns.entities), default=0) + 1
+        by_id = self.campaigns.indexes["id"].pairs  # the highest id is the index's last
+        return by_id[-1][0][0] + 1 if by_id else 1
 
     def _checked_start(self, given: dict[str, Any], now: datetime) -> None:
         if "start_at" not in given:
@@ -328,6 +351,11 @@ class BsgBackend(Store):
         if ("search[field]" in query) != ("search[value]" in query):
             raise ERRORS.unprocessable({"search": ["search[field] and search[value] go together."]})
         field, value = query.get("search[field]"), str(query.get("search[value]", "")).lower()
+        offset, limit = query.get("page[offset]", 0), query.get("page[limit]", 50)
+        sort, descending = query.get("sort", "id"), query.get("way", "asc") == "desc"
+        if field is None and sort in LIST_INDEXES:  # neither filter nor order moves with the clock
+            page, total = self._indexed_page(kind, since, until, sort, descending, offset, limit)
+            return page, {"page": {"total": total, "limit": limit, "offset": offset}}
         found = [c for c in self.campaigns
                  if c.message_type == kind and since <= rules.parse_date(c.created_at) <= until
                  and (field is None or value in str(getattr(c, field)).lower())]
@@ -335,6 +363,37 @@ class BsgBackend(Store):
         found.sort(key=lambda c: (getattr(c, key), c.id), reverse=query.get("way", "asc") == "desc")
         offset, limit = query.get("page[offset]", 0), query.get("page[limit]", 50)
         return found[offset:offset + limit], {"page": {"total": len(found), "limit": limit, "offset": offset}}
+
+    def _indexed_page(self, kind: str, since: datetime, until: datetime, sort: str, descending: bool,
+                      offset: int, limit: int) -> tuple[list[Campaign], int]:
+        """The list through the indexes: the window's size from the index of (type, date); the page by
+        walking the sort key's index and keeping what falls in the window, or, when the window holds few
+        of the campaigns, by sorting just those. Only the page is brought up to the clock."""
+        entities, indexes = self.campaigns.entities, self.campaigns.indexes
+        # Whole seconds, as the dates are written: a window starting within a second starts at the next.
+        low = rules.render_date(since if not since.microsecond else since.replace(microsecond=0) + timedelta(seconds=1))
+        high = rules.render_date(until)
+        window = indexes["window"]
+        start, end = window.between((kind, low), (kind, high + "\x00"))
+        total, wanted = end - start, offset + limit
+        key = rules.SORT_KEYS[sort]
+        if total * 8 <= len(entities) or total <= 4 * wanted:
+            found = [entities.get(entity_id) for _, entity_id in window.pairs[start:end]]
+            found.sort(key=lambda c: (getattr(c, key), c.id), reverse=descending)
+            page = found[offset:wanted]
+        else:
+            pairs = indexes[sort].pairs
+            found = []
+            for _, entity_id in (reversed(pairs) if descending else pairs):
+                campaign = entities.get(entity_id)
+                if campaign.message_type == kind and low <= _date_key(campaign.created_at) <= high:
+                    found.append(campaign)
+                    if len(found) == wanted:
+                        break
+            page = found[offset:]
+        for campaign in page:
+            self.campaigns.settle(campaign)
+        return page, total
 
 
     # --- messages ----------------------------------------------------------------------------------------

@@ -99,6 +99,10 @@ _DOCUMENTED_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-
 _SDK_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:?[0-9]{2})?")
 
 
+def is_documented_date(text: str) -> bool:
+    return _DOCUMENTED_DATE.fullmatch(text) is not None
+
+
 def parse_date(text: str) -> datetime:
     """Raises ValueError for anything but a real "yyyy-mm-dd hh:mm:ss" (or the SDK's ISO forms)."""
     if _DOCUMENTED_DATE.fullmatch(text):

@@ -1,0 +1,50 @@
+"""A collection's entities in the order of a key, kept up to date on every add, replace and delete, so a
+list page costs about the page, not the collection (issue 17, point 2). Keys are what a write can change
+only by replacing the entity (a control-plane PUT builds a new one): ids, creation dates, names; a field
+the clock moves in place (a status) is no key.
+
+A tenant's index over shared fixture entities (mockserver.overlay) starts as the fixtures' one list and is
+copied the first time the tenant changes it."""
+
+from bisect import bisect_left, insort
+from collections.abc import Callable
+from typing import Any
+
+Key = Callable[[Any], Any]
+
+
+class SortedIndex:
+    __slots__ = ("key", "pairs", "_own")
+
+    def __init__(self, key: Key, pairs: list[tuple[Any, str]] | None = None) -> None:
+        self.key = key
+        self.pairs: list[tuple[Any, str]] = [] if pairs is None else pairs  # (key, id), ascending
+        self._own = pairs is None
+
+    def _mine(self) -> list[tuple[Any, str]]:
+        if not self._own:
+            self.pairs, self._own = list(self.pairs), True
+        return self.pairs
+
+    def put(self, entity_id: str, old: Any, new: Any) -> None:
+        if old is not None:
+            self.remove(entity_id, old)
+        insort(self._mine(), (self.key(new), entity_id))
+
+    def remove(self, entity_id: str, old: Any) -> None:
+        pair = (self.key(old), entity_id)
+        at = bisect_left(self.pairs, pair)
+        if at < len(self.pairs) and self.pairs[at] == pair:
+            del self._mine()[at]
+
+    def shared(self, leave_out: set[str] | dict[str, Any]) -> "SortedIndex":
+        """A copy for tenants to share (without the ids each tenant indexes itself)."""
+        return SortedIndex(self.key, [pair for pair in self.pairs if pair[1] not in leave_out])
+
+    def view(self) -> "SortedIndex":
+        """This index, for one more tenant: the same list until that tenant changes it."""
+        return SortedIndex(self.key, self.pairs)
+
+    def between(self, low: Any, high: Any) -> tuple[int, int]:
+        """The positions of the pairs whose key k has low <= k < high (keys compared as tuples)."""
+        return bisect_left(self.pairs, (low,)), bisect_left(self.pairs, (high,))
