@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from mockserver import cli
+from mockserver import cli, provider_settings
 from mockserver.providers import discover
 from mockserver.proxy import parse_upstreams
 from mockserver.settings import Settings
@@ -53,8 +53,9 @@ SERVER_OPTIONS = (
     Option("fixtures", "folder of <provider>.json fixtures, relative to the rootdir ('none': start empty; "
                        "default: mockserver's own)"),
     Option("journal_size", "journal entries kept per tenant (default 10000)", cli.COUNT),
-    Option("bsg_moderation_seconds", "how long a new BSG campaign stays in moderation (default 60)", cli.SECONDS),
     Option("upstream", "proxy mode: PROVIDER=URL (docs/proxy.md)", many=True),
+    Option("set", "a provider's own setting, PROVIDER.NAME=VALUE (as `mockserver --set`; each provider's "
+                  "page in docs/ lists its settings)", many=True),
 )
 URL = Option("url", "use the mockserver already running at this URL (also MOCKSERVER_URL) instead of "
                     "starting one; the server options above then belong to that server")
@@ -107,7 +108,7 @@ def settings(config: pytest.Config) -> Settings:
     chosen: dict[str, Any] = {"strict": True}  # the plugin's own default: a contract break fails the test
     for option in SERVER_OPTIONS:
         given = value(config, option)
-        if given is not None and option.name not in ("fixtures", "tokens", "upstream"):
+        if given is not None and option.name not in ("fixtures", "tokens", "upstream", "set"):
             chosen[option.name] = given
     tokens = value(config, _named("tokens"))
     if tokens:
@@ -123,6 +124,11 @@ def settings(config: pytest.Config) -> Settings:
         chosen["upstreams"] = parse_upstreams(value(config, _named("upstream")), [p.id for p in discover()])
     except ValueError as error:
         raise pytest.UsageError(f"mockserver_upstream: {error}") from None
+    try:
+        chosen["provider_values"] = provider_settings.parse(value(config, _named("set")),
+                                                            {p.id: p.settings for p in discover()})
+    except provider_settings.SettingError as error:
+        raise pytest.UsageError(f"mockserver_set / --mockserver-set: {error}") from None
     return Settings(**chosen)
 
 

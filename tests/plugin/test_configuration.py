@@ -17,7 +17,8 @@ import httpx
 
 def test_settings(mockserver_server, mockserver):
     s = mockserver_server.settings
-    assert (s.seed, s.delivery_rate, s.journal_size, s.bsg_moderation_seconds, s.strict) == (7, 5.0, 50, 2.0, False)
+    assert (s.seed, s.delivery_rate, s.journal_size, s.provider_values, s.strict) == (
+        7, 5.0, 50, (("bsg", "moderation_seconds", 2),), False)
     assert s.fixtures_dir is None and s.tokens == ("alpha", "beta")
     assert mockserver.token == "alpha"
     assert mockserver.state()["loop-comms"]["campaigns"] == []  # fixtures none
@@ -30,7 +31,7 @@ def test_settings(mockserver_server, mockserver):
 def test_every_server_option_comes_from_the_ini(pytester):
     pytester.makepyfile(test_settings=READS_ITS_SETTINGS)
     pytester.makeini("[pytest]\nmockserver_seed = 7\nmockserver_delivery_rate = 5\nmockserver_journal_size = 50\n"
-                     "mockserver_bsg_moderation_seconds = 2\nmockserver_strict = false\nmockserver_fixtures = none\n"
+                     "mockserver_set = bsg.moderation_seconds=2\nmockserver_strict = false\nmockserver_fixtures = none\n"
                      "mockserver_tokens =\n    alpha\n    beta\n")
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
@@ -40,7 +41,7 @@ def test_flags_win_over_the_ini(pytester):
     pytester.makeini("[pytest]\nmockserver_seed = 1\nmockserver_delivery_rate = 99\nmockserver_tokens = zeta\n")
     result = pytester.runpytest_subprocess(
         "-p", "no:cacheprovider", "--mockserver-seed", "7", "--mockserver-delivery-rate", "5",
-        "--mockserver-journal-size", "50", "--mockserver-bsg-moderation-seconds", "2", "--mockserver-strict",
+        "--mockserver-journal-size", "50", "--mockserver-set", "bsg.moderation_seconds=2", "--mockserver-strict",
         "false", "--mockserver-fixtures", "none", "--mockserver-tokens", "alpha", "--mockserver-tokens", "beta")
     result.assert_outcomes(passed=1)
 
@@ -113,3 +114,17 @@ def test_version_comes_from_the_package_metadata():
     shown = subprocess.run([sys.executable, "-m", "mockserver", "--version"], capture_output=True, text=True,
                            timeout=30)
     assert (shown.returncode, shown.stdout.strip()) == (0, f"mockserver {metadata.version('mockserver')}")
+
+
+READS_A_PROVIDER_SETTING = '''
+def test_setting(mockserver):
+    assert mockserver.call("GET", "/bsg/settings")["moderation_seconds"] == 5
+'''
+
+
+def test_a_providers_own_setting_comes_from_mockserver_set(pytester):
+    pytester.makepyfile(test_setting=READS_A_PROVIDER_SETTING)
+    pytester.makeini("[pytest]\nmockserver_set =\n    bsg.moderation_seconds=5\n")
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    refused = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--mockserver-set", "bsg.nope=1")
+    assert refused.ret == 4 and "bsg has no setting 'nope'" in refused.stderr.str()
