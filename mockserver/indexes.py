@@ -3,14 +3,36 @@ list page costs about the page, not the collection (issue 17, point 2). Keys are
 only by replacing the entity (a control-plane PUT builds a new one): ids, creation dates, names; a field
 the clock moves in place (a status) is no key.
 
-A tenant's index over shared fixture entities (mockserver.overlay) starts as the fixtures' one list and is
-copied the first time the tenant changes it."""
+`Members` is the other kind: the ids of the entities for which a test holds (a BSG campaign with its own
+callback URL), so "is there any?" and "which?" cost what the members cost, not the collection.
+
+A tenant's index over shared fixture entities (mockserver.overlay) starts as the fixtures' one list (or set)
+and is copied the first time the tenant changes it."""
 
 from bisect import bisect_left, insort
 from collections.abc import Callable
 from typing import Any
 
 Key = Callable[[Any], Any]
+
+
+class Where:
+    """In a collection's `index_keys`: index the ids of the entities for which `test` holds (`Members`),
+    not every entity in a key's order. Like a key, the test must be of what changes only by replacing
+    the entity."""
+
+    __slots__ = ("test",)
+
+    def __init__(self, test: Callable[[Any], bool]) -> None:
+        self.test = test
+
+
+def new_index(spec: "Key | Where", entities: Any = None) -> "SortedIndex | Members":
+    """The index `spec` asks for, of `entities` (a mapping id -> entity) when given."""
+    items = () if entities is None else entities.items()
+    if isinstance(spec, Where):
+        return Members(spec.test, {entity_id for entity_id, entity in items if spec.test(entity)})
+    return SortedIndex(spec, sorted((spec(entity), entity_id) for entity_id, entity in items))
 
 
 class SortedIndex:
@@ -48,3 +70,39 @@ class SortedIndex:
     def between(self, low: Any, high: Any) -> tuple[int, int]:
         """The positions of the pairs whose key k has low <= k < high (keys compared as tuples)."""
         return bisect_left(self.pairs, (low,)), bisect_left(self.pairs, (high,))
+
+
+class Members:
+    """The ids of a collection's entities for which `test` holds, kept on every add, replace and delete."""
+
+    __slots__ = ("test", "ids", "_own")
+
+    def __init__(self, test: Callable[[Any], bool], ids: set[str] | None = None) -> None:
+        self.test = test
+        self.ids: set[str] = set() if ids is None else ids
+        self._own = ids is None
+
+    def _mine(self) -> set[str]:
+        if not self._own:
+            self.ids, self._own = set(self.ids), True
+        return self.ids
+
+    def put(self, entity_id: str, old: Any, new: Any) -> None:
+        if self.test(new):
+            if entity_id not in self.ids:
+                self._mine().add(entity_id)
+        elif entity_id in self.ids:
+            self._mine().discard(entity_id)
+
+    def remove(self, entity_id: str, old: Any) -> None:
+        if entity_id in self.ids:
+            self._mine().discard(entity_id)
+
+    def shared(self, leave_out: set[str] | dict[str, Any]) -> "Members":
+        return Members(self.test, {entity_id for entity_id in self.ids if entity_id not in leave_out})
+
+    def view(self) -> "Members":
+        return Members(self.test, self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import orjson
 
 from mockserver.api import EntityRejected
-from mockserver.indexes import SortedIndex
+from mockserver.indexes import Members, SortedIndex, Where, new_index
 from mockserver.overlay import Overlay, SharedEntities
 
 T = TypeVar("T")
@@ -105,18 +105,17 @@ class Collection(Generic[T]):
     # The fixture fields of the entities `moves` marks, as loaded (see Store.load).
     fixture_fields: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
     # name -> key: the entities kept in that key's order on every add and delete (mockserver.indexes),
-    # for lists that cost the page. A key must be what changes only by replacing the entity.
-    index_keys: dict[str, Callable[[T], Any]] = field(default_factory=dict, repr=False, compare=False)
-    indexes: dict[str, SortedIndex] = field(init=False, repr=False, compare=False)
+    # for lists that cost the page; or name -> Where(test): the ids of the entities passing the test. A
+    # key (a test) must be of what changes only by replacing the entity.
+    index_keys: dict[str, Callable[[T], Any] | Where] = field(default_factory=dict, repr=False, compare=False)
+    indexes: dict[str, SortedIndex | Members] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.indexes = {name: SortedIndex(key) for name, key in self.index_keys.items()}
+        self.indexes = {name: new_index(spec) for name, spec in self.index_keys.items()}
 
     def reindex(self) -> None:
         """Every index made again from the entities (after they were put in whole: a restored tenant)."""
-        self.indexes = {name: SortedIndex(key, sorted((key(entity), entity_id)
-                                                      for entity_id, entity in self.entities.items()))
-                        for name, key in self.index_keys.items()}
+        self.indexes = {name: new_index(spec, self.entities) for name, spec in self.index_keys.items()}
 
     def _touch(self, entity_id: str, entity: Any) -> None:
         if self.undo is not None and entity_id not in self.undo:

@@ -12,6 +12,7 @@ from mockserver.providers.bsg import messages, rules
 from mockserver.providers.bsg.plan import Recipients, Stretch, handled_at
 from mockserver.providers.bsg.errors import ERRORS, campaign_not_found, invalid_status
 from mockserver.providers.bsg.settings import SETTINGS
+from mockserver.indexes import Where
 from mockserver.store import Collection, Store
 from mockserver.tenancy import Environment
 
@@ -96,6 +97,11 @@ def _has_recipients(campaign: Campaign) -> bool:
     return campaign.recipients is not None
 
 
+# The few campaigns that have messages, and those with their own callback URL, kept apart on every write:
+# every call asks whether the tenant has callbacks to send, and that must not look at every campaign.
+MEMBERS = {"messaging": Where(_has_recipients), "own_callback": Where(lambda campaign: bool(campaign.callback_url))}
+
+
 class BsgBackend(Store):
     stored_types = (Campaign, Recipients, Stretch)  # what --state-file may rebuild (mockserver.tenant_state)
 
@@ -104,7 +110,8 @@ class BsgBackend(Store):
         self.groups: dict[int, list[dict[str, Any]]] = {
             int(group["id"]): list(group.get("contacts", [])) for group in (fixtures or {}).get("groups", [])}
         self.campaigns: Collection[Campaign] = Collection(self._build, Campaign.render, self._settle,
-                                                          moves=_has_recipients, index_keys=LIST_INDEXES)
+                                                          moves=_has_recipients,
+                                                          index_keys={**LIST_INDEXES, **MEMBERS})
         self.collections = {"campaigns": self.campaigns}
         self.tenant_settings: dict[str, Any] = {}  # this tenant's values of settings.SETTINGS
         self.load(fixtures)
@@ -124,8 +131,9 @@ class BsgBackend(Store):
         return Recipients.of(list(contacts.values()), fallback)
 
     def _next_message_id(self) -> int:
+        entities = self.campaigns.entities
         return max((c.first_message_id + len(c.recipients) * (2 if c.recipients.fallback else 1)
-                    for c in self.campaigns.entities.values() if c.recipients is not None), default=1)
+                    for c in map(entities.get, self.campaigns.indexes["messaging"].ids)), default=1)
 
     def _begin_sending(self, campaign: Campaign, moment: datetime) -> None:
         """Sending starts (or resumes) at `moment` for the recipients not handled yet."""
@@ -445,8 +453,7 @@ class BsgBackend(Store):
         return page, {"page": {"total": len(found), "limit": limit, "offset": offset}}
 
     def wants_callbacks(self) -> bool:
-        return bool(self.setting("rcs_callback_url")) or any(
-            c.callback_url for c in self.campaigns.entities.values())
+        return bool(self.setting("rcs_callback_url")) or bool(self.campaigns.indexes["own_callback"].ids)
 
     def due_callbacks(self, since: datetime, until: datetime) -> list[tuple[str, dict[str, Any]]]:
         """The RCS status reports of (since, until], in order, each to its message's callback_url or the
@@ -457,7 +464,8 @@ class BsgBackend(Store):
 
     def changes(self, since: datetime, until: datetime) -> list[messages.Change]:
         """Every message status change in (since, until], in the order they happened."""
-        found = [change for campaign in self.campaigns for change in messages.changes(campaign, since, until)]
+        campaigns = map(self.campaigns.get, self.campaigns.indexes["messaging"].ids)  # none other has messages
+        found = [change for campaign in campaigns for change in messages.changes(campaign, since, until)]
         found.sort(key=lambda c: (c.moment, c.message_id, c.order))
         return found
 
