@@ -131,6 +131,14 @@ class Collection(Generic[T]):
             self.settle(entity)
         return entity
 
+    def read(self, entity_id: str) -> T | None:
+        """The entity, up to the clock, to read only: a shared fixture entity is not copied (mockserver.overlay)
+        and the call's undo record does not take it (a read has nothing to take back)."""
+        entity = self.entities.get(entity_id)
+        if entity is not None:
+            self.settle(entity)
+        return entity
+
     def __iter__(self) -> Iterator[T]:
         for entity_id, entity in self.entities.items():
             self._touch(entity_id, entity)

@@ -31,6 +31,21 @@ def laid_over(own: Any, given: Any) -> Any:
     return json_copy(given)
 
 
+_DEFAULT_META = rules.default_meta()  # shared, read-only, by every meta equal to it in places
+
+
+def compact(value: Any, default: Any = _DEFAULT_META) -> Any:
+    """`value` with every part equal to the same part of the default meta made that one shared object: a
+    send stores only what differs from its type's defaults (a live multistep send: its status), so a
+    tenant of 100,000 holds one copy of the planner's week. Meta is therefore never changed in place:
+    whoever changes it builds the parts it changes anew (renders are made the same way)."""
+    if value == default:
+        return default
+    if isinstance(value, dict) and isinstance(default, dict):
+        return {key: compact(item, default.get(key)) for key, item in value.items()}
+    return value
+
+
 @dataclass(slots=True)
 class Campaign:
     id: str
@@ -40,7 +55,8 @@ class Campaign:
     updated_at: str
 
     def render(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "meta": json_copy(self.meta),
+        # The meta is shared, not copied: an answer is encoded, never changed (see compact).
+        return {"id": self.id, "name": self.name, "meta": self.meta,
                 "created_at": self.created_at, "updated_at": self.updated_at}
 
 
@@ -71,21 +87,19 @@ class Send:
     def view(self, now: datetime) -> dict[str, Any]:
         """The SmsCampaignSendResource at `now`."""
         if self.run is None:
-            return self._resource(self.status, json_copy(self.meta), self.next_step_timestamp, self.updated_at,
-                                  json_copy(self.logs))
+            return self._resource(self.status, self.meta, self.next_step_timestamp, self.updated_at, self.logs)
         done = self.run.progress(now)
         status = (rules.PENDING if not done.started
                   else rules.SENT if done.finished_at is not None else rules.IN_PROGRESS)
         if status != self.status and rules.SEND.clocked(self.status, status):
             self.status = status  # the clock's moves, counted once each: remembered as last seen
-        meta = json_copy(self.meta)
-        meta["multistep_status"].update({
-            "current_step": done.count, "total_sent": done.total,
+        meta = {**self.meta, "multistep_status": {
+            **self.meta["multistep_status"], "current_step": done.count, "total_sent": done.total,
             "last_sent_timestamp": _unix(done.recent[-1].at) if done.recent else 0,
             "start_timestamp": _unix(self.run.start),
             "steps_performance": [_performance(step) for step in done.recent],
-            "status": status, "status_reason": done.reason})
-        logs = json_copy(self.logs)
+            "status": status, "status_reason": done.reason}}
+        logs = list(self.logs)
         moments = [parse_iso(self.created_at)]
         if done.started:
             logs.append(_log(self.id, rules.LOG_STARTED, iso(self.run.start)))
@@ -99,7 +113,7 @@ class Send:
 
     def _resource(self, status: str, meta: dict[str, Any], next_step: str | None, updated_at: str,
                   logs: list[dict[str, str]]) -> dict[str, Any]:
-        # `meta` and `logs` are the caller's own copies: the resource never shares the send's state.
+        # `meta` and `logs` may be the send's own: a resource is encoded, never changed (see compact).
         return {"id": self.id, "next_step_timestamp": next_step, "status": status, "meta": meta,
                 "created_at": self.created_at, "updated_at": updated_at, "logs": logs,
                 "sms_campaign_id": self.sms_campaign_id}
@@ -108,8 +122,8 @@ class Send:
         """Freeze what had happened by `now`; a stopped send never sends again."""
         current = self.view(now)
         total = current["meta"]["multistep_status"]["total_sent"]
-        self.meta = current["meta"]
-        self.meta["multistep_status"].update({"status": rules.STOPPED, "status_reason": rules.REASON_STOPPED})
+        self.meta = compact({**current["meta"], "multistep_status": {
+            **current["meta"]["multistep_status"], "status": rules.STOPPED, "status_reason": rules.REASON_STOPPED}})
         self.status, self.next_step_timestamp, self.run = rules.STOPPED, None, None
         self.updated_at = iso(now)
         self.logs = [*current["logs"], _log(self.id, rules.LOG_STOPPED.format(total=total), self.updated_at)]
@@ -183,7 +197,7 @@ class CommcomBackend(Store):
     def _build_campaign(self, campaign_id: str, given: dict[str, Any]) -> Campaign:
         now = iso(self.env.now())
         return Campaign(id=campaign_id, name=str(given.get("name", f"Campaign {campaign_id[:8]}")),
-                        meta=laid_over(rules.default_meta(), given.get("meta", {})),
+                        meta=compact(laid_over(rules.default_meta(), given.get("meta", {}))),
                         created_at=given.get("created_at", now), updated_at=given.get("updated_at", now))
 
     def _build_send(self, send_id: str, given: dict[str, Any]) -> Send:
@@ -208,6 +222,7 @@ class CommcomBackend(Store):
         created_at = iso(created)
         logs = [{**_log(send_id, "", created_at), **entry} for entry in given["logs"]] if "logs" in given \
             else [_log(send_id, rules.LOG_CREATED, created_at)]
+        meta = compact(meta)
         send = Send(id=send_id, sms_campaign_id=campaign_id, status=status, meta=meta,
                     next_step_timestamp=given.get("next_step_timestamp"), created_at=created_at,
                     updated_at=given.get("updated_at", created_at), logs=logs)
@@ -237,12 +252,14 @@ class CommcomBackend(Store):
         campaign = self.campaign(campaign_id)
         campaign.name = body["name"]
         if "meta" in body:
-            campaign.meta = laid_over(json_copy(campaign.meta), body["meta"])
+            campaign.meta = compact(laid_over(json_copy(campaign.meta), body["meta"]))
         campaign.updated_at = iso(self.env.now())
         return campaign
 
     def stop(self, campaign_id: str, send_id: str) -> dict[str, Any]:
-        campaign = self.campaign(campaign_id)
+        campaign = self.campaigns.read(campaign_id) or self.campaigns.read(campaign_id.lower())  # not changed
+        if campaign is None:
+            raise not_found("SmsCampaign", campaign_id)
         send = self.sends.get(send_id) or self.sends.get(send_id.lower())
         if send is None or send.sms_campaign_id != campaign.id:
             raise not_found("SmsCampaignSend", send_id)
