@@ -39,17 +39,44 @@ def check_in_range(ts: float, what: str) -> float:
 
 
 class Clock:
+    # While a call's handler runs, its clock is read once (`pin`): every "now" of the call is the same
+    # instant, and a list of 50 entities settles them with one reading instead of 50. Never stored.
+    _pinned: datetime | None = None
+    _pinned_ts: float | None = None
+
     def __init__(self) -> None:
         self._offset = 0.0  # seconds added to real time
         self._frozen_at: float | None = None
 
+    def __getstate__(self) -> dict[str, float | None]:
+        return {"_offset": self._offset, "_frozen_at": self._frozen_at}
+
     def timestamp(self) -> float:
+        if self._pinned_ts is not None:
+            return self._pinned_ts
         if self._frozen_at is not None:
             return self._frozen_at
         return min(time.time() + self._offset, LATEST_TS)  # a running clock stops at the end of the range
 
     def now(self) -> datetime:
-        return utc(self.timestamp())
+        pinned = self._pinned
+        return pinned if pinned is not None else utc(self.timestamp())
+
+    def pin(self) -> None:
+        """Until `unpin`, `now` answers one reading (made here, unless already pinned). Only around code
+        that does not await: another call of the tenant must never see this call's instant."""
+        if self._pinned_ts is None:
+            self._pinned_ts = self.timestamp()
+            self._pinned = utc(self._pinned_ts)
+
+    def unpin(self) -> None:
+        self._pinned = self._pinned_ts = None
+
+    def _moved(self) -> None:
+        """Set, advanced or frozen by the call itself: a pinned reading is taken again."""
+        if self._pinned_ts is not None:
+            self.unpin()
+            self.pin()
 
     @property
     def frozen(self) -> bool:
@@ -62,6 +89,7 @@ class Clock:
             self._frozen_at = target
         else:
             self._offset = target - time.time()
+        self._moved()
 
     def advance(self, seconds: float) -> None:
         """Raises ClockOutOfRange (nothing changed) if that many seconds would pass LATEST."""
@@ -70,6 +98,7 @@ class Clock:
             self._frozen_at += seconds
         else:
             self._offset = min(self._offset + seconds, LATEST_TS - time.time())
+        self._moved()
 
     def freeze(self, frozen: bool) -> None:
         if frozen and self._frozen_at is None:
@@ -77,6 +106,7 @@ class Clock:
         elif not frozen and self._frozen_at is not None:
             self._offset = self._frozen_at - time.time()
             self._frozen_at = None
+        self._moved()
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -197,7 +197,11 @@ class ApiEndpoint:
             log.exception("%s: unexpected error answering %s %s", self.api.id, request.method, path)
             raw, error = b"", self.errors.fault(500, "The mock failed unexpectedly: see its log.")
             answer = self.checked(Answer(error.status, error.body))
+        if tenant is not None:
+            tenant.clock.pin()  # still pinned since run_handler, or pinned now: the journal's time is the handler's
         if isinstance(answer.body, Streamed):  # a large read (the control plane's state): never journaled
+            if tenant is not None:
+                tenant.clock.unpin()  # the stream awaits between entities: other calls run meanwhile
             if answer.undo is not None:
                 answer.undo.close()
             self.count(answer)
@@ -227,6 +231,8 @@ class ApiEndpoint:
         finally:
             if undo is not None:
                 undo.close()
+            if tenant is not None:
+                tenant.clock.unpin()
         if tenant is not None and answer.status < 400:
             self.runtime.callbacks.kick(tenant)  # what this call (an advance, a create) made due leaves now
         await send_json(send, answer.status, encoded, answer.headers,
@@ -270,6 +276,8 @@ class ApiEndpoint:
         """The handler, its changes to the tenant's entities recorded (for a call that may write) so that
         serve_tenant can take them back if the answer fails. Opened only here, after the call's last
         await: no other call of the tenant runs until serve_tenant closes it."""
+        if call.tenant is not None:
+            call.tenant.clock.pin()  # one reading of the clock for the call (after its last await)
         if writes and call.tenant is not None:
             answer.undo = Undo(call.tenant.backends.values())
         try:
