@@ -1,31 +1,21 @@
 """What an API surface is made of, for the shared edge to serve it: a contract (by id), an error shape,
 and one handler per operationId. A provider adds its backend (state and rules, no HTTP); the control
-plane is an API without one."""
+plane is an API without one. The bottom of the package: it names nothing that serves, holds or routes
+(handlers take a mockserver.call.Call, which does)."""
 
+import random
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from mockserver.clock import Clock
 from mockserver.errors import ErrorShape
+from mockserver.settings import Settings
 
 if TYPE_CHECKING:
-    from mockserver.runtime import Runtime
-    from mockserver.settings import Settings
     from mockserver.statemachine import StateMachine
-    from mockserver.tenancy import Environment, Tenant
-
-
-@dataclass
-class Call:
-    """One validated request, as a handler sees it."""
-
-    runtime: "Runtime"
-    tenant: "Tenant | None"  # None only for operations the contract leaves unsecured
-    backend: Any  # this provider's backend for the tenant; None for the control plane
-    params: dict[str, Any]  # path parameters, validated
-    query: dict[str, Any]  # query parameters, validated
-    body: Any  # the parsed JSON body, validated; None when the operation takes none
-    token: str | None
 
 
 @dataclass(frozen=True)
@@ -37,7 +27,22 @@ class Text:
 
 
 Reply = tuple[int, Any]
-Handler = Callable[[Call], Reply]
+
+
+@dataclass
+class Environment:
+    """What a backend may use besides its own entities."""
+
+    clock: Clock
+    random: random.Random
+    settings: Settings
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def new_uuid(self) -> str:
+        """A version-4 UUID from the tenant's random stream (reproducible under --seed)."""
+        return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
 
 
 class Backend(Protocol):
@@ -62,13 +67,13 @@ class Api:
     id: str  # also the contract's folder under contracts/
     prefix: str  # where it is mounted
     errors: ErrorShape
-    handlers: Mapping[str, Handler]
+    handlers: Mapping[str, Callable[..., Reply]]  # operationId -> its mockserver.call.Handler
 
 
 @dataclass(frozen=True)
 class Provider(Api):
     # Builds a tenant's backend, from the provider's fixtures (None: start empty).
-    backend: Callable[["Environment", dict[str, Any] | None], Backend] = field(kw_only=True)
+    backend: Callable[[Environment, dict[str, Any] | None], Backend] = field(kw_only=True)
     # collection name -> the contract schema its entities are checked against (a "#/components/..." ref)
     collections: Mapping[str, str] = field(kw_only=True)
     title: str = field(kw_only=True)
@@ -82,7 +87,7 @@ class Provider(Api):
     records: Mapping[str, tuple[str, str]] = field(kw_only=True, default_factory=dict)
     # Bearers the provider's own login hands out carry their proof (a signature), so the runtime asks the
     # provider instead of remembering them: (token, settings) -> whether the provider issued it.
-    verify_token: Callable[[str, "Settings"], bool] | None = field(kw_only=True, default=None)
+    verify_token: Callable[[str, Settings], bool] | None = field(kw_only=True, default=None)
     # The provider's own settings, per tenant (GET/PUT /__mock/{provider}/settings): name -> a JSON schema
     # with its `default` and `description`. The backend keeps a tenant's values in `tenant_settings`.
     settings: Mapping[str, dict[str, Any]] = field(kw_only=True, default_factory=dict)

@@ -3,6 +3,7 @@
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 import orjson
 from starlette.applications import Starlette
@@ -11,7 +12,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from mockserver import openapi, ui
+from mockserver import contracts, openapi, ui
+from mockserver.control import control_api
 from mockserver.edge import RAW_SEND, ApiEndpoint
 from mockserver.providers import discover
 from mockserver.proxy.forward import Proxy, UpstreamEndpoint
@@ -50,7 +52,8 @@ class MockServerApp(Starlette):
 
 def create_app(settings: Settings | None = None) -> MockServerApp:
     settings = settings or Settings()
-    runtime = Runtime(settings, discover())
+    control_document = contracts.read_document(settings.contracts_dir, "control")
+    runtime = Runtime(settings, discover(), partial(control_api, control_document))
     combined = openapi.encode(openapi.combined_document(runtime.apis, runtime.contracts))
 
     async def combined_openapi(request: Request) -> Response:

@@ -8,7 +8,6 @@ import logging
 import math
 import os
 import signal
-import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,7 @@ import uvicorn
 from mockserver.app import create_app
 from mockserver import provider_settings
 from mockserver.fixtures import FixtureError
+from mockserver.listening import StartupError, listen
 from mockserver.persistence import StateFileError
 from mockserver.providers import discover
 from mockserver.proxy import parse_upstreams
@@ -32,10 +32,6 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 def _flag(name: str) -> bool:
     return (_env(name) or "").lower() in ("1", "true", "yes", "on")
-
-
-class StartupError(Exception):
-    """Why the server cannot start: said in one line, and the process exits non-zero."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -197,23 +193,6 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
                         upstreams=upstreams, upstream_timeout=args.upstream_timeout, record_dir=record,
                         shards=args.shards)
     return settings, args.access_log
-
-
-def listen(host: str, port: int) -> socket.socket:
-    """The server's socket, bound before anything is printed: a busy port is one line, not a banner
-    followed by a failure."""
-    try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-        sock = socket.socket(family, socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as error:
-        raise StartupError(f"cannot listen on {host}:{port}: {error}") from None
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-    except OSError as error:
-        sock.close()
-        raise StartupError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
-    return sock
 
 
 def main(argv: list[str] | None = None) -> None:

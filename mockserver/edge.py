@@ -13,7 +13,8 @@ from urllib.parse import parse_qsl
 from starlette.types import Receive, Scope, Send
 
 from mockserver import coverage
-from mockserver.api import Api, Call, Provider, Text
+from mockserver.api import Api, Provider, Text
+from mockserver.call import Call
 from mockserver.clock import iso
 from mockserver.contracts import Contract, Match, Operation
 from mockserver.errors import ApiError, Problem

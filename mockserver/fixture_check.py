@@ -6,14 +6,13 @@ tenant copy-on-write (mockserver.overlay)."""
 import random
 from typing import Any
 
-from mockserver.api import EntityRejected, Provider
+from mockserver.api import EntityRejected, Environment, Provider
 from mockserver.clock import Clock
 from mockserver.contracts import Contract
 from mockserver.fixtures import FixtureError, FixtureTemplate
 from mockserver.overlay import SharedEntities
 from mockserver.settings import Settings
 from mockserver.store import Collection
-from mockserver.tenancy import Environment
 
 
 def _environment(settings: Settings) -> Environment:

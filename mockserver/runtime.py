@@ -3,6 +3,7 @@ tests can build as many isolated apps as they like."""
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,6 @@ from mockserver.api import Api, Provider
 from mockserver.callbacks import Dispatcher
 from mockserver.contracts import Contract
 from mockserver.coverage import Catalogue, CoverageBook
-from mockserver.control import control_api
 from mockserver.fixture_check import check_fixtures
 from mockserver.fixtures import FixtureTemplate
 from mockserver.persistence import StateFile
@@ -21,6 +21,11 @@ from mockserver.tenancy import Tenants
 from mockserver.tenant_state import state_codec
 
 log = logging.getLogger("mockserver")
+
+# Builds the control plane for these providers and their contracts: its API and its contract. Handed in by
+# the app (mockserver.control.control_api), so the runtime, which the control plane's handlers act on,
+# does not import them.
+ControlPlane = Callable[[dict[str, Provider], dict[str, Contract]], tuple[Api, Contract]]
 
 
 @dataclass
@@ -46,12 +51,11 @@ def _read_fixtures(folder: Path | None, providers: dict[str, Provider]) -> dict[
 
 
 class Runtime:
-    def __init__(self, settings: Settings, providers: list[Provider]) -> None:
+    def __init__(self, settings: Settings, providers: list[Provider], control_plane: ControlPlane) -> None:
         self.settings = settings
         self.providers = {p.id: p for p in providers}
         self.contracts: dict[str, Contract] = {p.id: contracts.load(settings.contracts_dir, p.id) for p in providers}
-        control, self.contracts["control"] = control_api(
-            contracts.read_document(settings.contracts_dir, "control"), self.providers, self.contracts)
+        control, self.contracts["control"] = control_plane(self.providers, self.contracts)
         self.apis: list[Api] = [*providers, control]
         for api in self.apis:
             contracts.check_handlers(self.contracts[api.id], api.handlers)

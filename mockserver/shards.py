@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from mockserver import coverage
+from mockserver.listening import StartupError, listen
 from mockserver.settings import Settings
 
 log = logging.getLogger("mockserver.shards")
@@ -339,8 +340,6 @@ def _stop(children: list[Child]) -> None:
 def serve_sharded(settings: Settings, argv: list[str], shards: int,
                   banner: Callable[[str], None] = lambda line: print(line, flush=True)) -> int:
     """Run until SIGTERM/SIGINT (0) or until a child dies (1). `argv` is the command line as given."""
-    from mockserver.cli import StartupError, listen  # cli imports this module when --shards is given
-
     try:
         haproxy = haproxy_path()
         if settings.record_dir is not None:

@@ -6,13 +6,10 @@ memory."""
 import hashlib
 import logging
 import random
-import uuid
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from mockserver.api import Backend, Provider
+from mockserver.api import Backend, Environment, Provider
 from mockserver.clock import Clock
 from mockserver.faults import Faults
 from mockserver.fixtures import FixtureTemplate
@@ -22,22 +19,6 @@ from mockserver.settings import Settings
 from mockserver.tenant_state import backend_state, restore_backend
 
 log = logging.getLogger("mockserver")
-
-
-@dataclass
-class Environment:
-    """What a backend may use besides its own entities."""
-
-    clock: Clock
-    random: random.Random
-    settings: Settings
-
-    def now(self) -> datetime:
-        return self.clock.now()
-
-    def new_uuid(self) -> str:
-        """A version-4 UUID from the tenant's random stream (reproducible under --seed)."""
-        return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
 
 
 class Tenant:

@@ -5,9 +5,7 @@ from typing import Any
 from mockserver.api import Api, Provider
 from mockserver.contracts import Contract
 from mockserver.control.contract import refine
-from mockserver.control.routes import ERRORS
-
-PREFIX = "/__mock"
+from mockserver.control.routes import ERRORS, PREFIX
 
 
 def control_api(document: dict[str, Any], providers: dict[str, Provider],

@@ -13,7 +13,8 @@ import copy
 from functools import partial
 from typing import Any
 
-from mockserver.api import Handler, Provider
+from mockserver.api import Provider
+from mockserver.call import Handler
 from mockserver.contracts import Contract
 from mockserver.control import routes, settings
 from mockserver.openapi import renamed

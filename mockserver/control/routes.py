@@ -8,11 +8,13 @@ from typing import Any
 import orjson
 
 from mockserver import coverage
-from mockserver.api import Call, EntityRejected, Reply, Text
+from mockserver.api import EntityRejected, Reply, Text
+from mockserver.call import Call
 from mockserver.clock import ClockOutOfRange, check_in_range, iso, parse_iso
 from mockserver.errors import CodeMessageErrors, Problem
 from mockserver.streaming import Streamed
 
+PREFIX = "/__mock"  # where the control plane is mounted
 ERRORS = CodeMessageErrors(with_details=True, validation_status=422)
 _error = ERRORS.error
 
@@ -209,8 +211,6 @@ def delete_entity(call: Call, provider_id: str, collection: str) -> Reply:
 def index_document(runtime: Any) -> dict[str, Any]:
     """What this server holds: each provider (its base path, to put in place of the real base URL, and
     its OpenAPI document), the control plane, and the combined OpenAPI document."""
-    from mockserver.control import PREFIX  # the control package imports this module
-
     return {
         "name": "mockserver",
         "providers": [{"id": p.id, "title": p.title, "base_path": p.prefix, "openapi": f"{p.prefix}/openapi.json",

@@ -7,7 +7,8 @@ from functools import partial
 from typing import Any
 
 from mockserver import provider_settings
-from mockserver.api import Call, Handler, Provider, Reply
+from mockserver.api import Provider, Reply
+from mockserver.call import Call, Handler
 
 
 def _values(call: Call, provider_id: str) -> dict[str, Any]:

@@ -15,12 +15,11 @@ from typing import Any
 
 import orjson
 
-from mockserver.api import EntityRejected, Provider
+from mockserver.api import EntityRejected, Environment, Provider
 from mockserver.clock import Clock
 from mockserver.contracts import Contract
 from mockserver.proxy.redact import redacted
 from mockserver.settings import Settings
-from mockserver.tenancy import Environment
 
 log = logging.getLogger("mockserver.proxy")
 

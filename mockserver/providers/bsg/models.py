@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mockserver import provider_settings
-from mockserver.api import EntityRejected
+from mockserver.api import EntityRejected, Environment
 from mockserver.clock import after
 from mockserver.providers.bsg import messages, rules
 from mockserver.providers.bsg.plan import Recipients, Stretch, handled_at
@@ -14,7 +14,6 @@ from mockserver.providers.bsg.errors import ERRORS, campaign_not_found, invalid_
 from mockserver.providers.bsg.settings import SETTINGS
 from mockserver.indexes import Where
 from mockserver.store import Collection, Store
-from mockserver.tenancy import Environment
 
 
 @dataclass(slots=True)

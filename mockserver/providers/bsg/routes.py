@@ -6,7 +6,8 @@ import hmac
 
 import orjson
 
-from mockserver.api import Call, Reply
+from mockserver.api import Reply
+from mockserver.call import Call
 from mockserver.providers.bsg import rules
 from mockserver.providers.bsg.errors import ERRORS
 from mockserver.settings import Settings

@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from mockserver.api import EntityRejected
+from mockserver.api import EntityRejected, Environment
 from mockserver.clock import iso, parse_iso
 from mockserver.providers.commcom import progress, rules
 from mockserver.providers.commcom.errors import not_found, stop_refused
 from mockserver.store import Collection, Store, json_copy
-from mockserver.tenancy import Environment
 
 
 def laid_over(own: Any, given: Any) -> Any:

@@ -1,6 +1,7 @@
 """commcom operations: each takes a validated call, asks the backend, answers `{"data": ...}`."""
 
-from mockserver.api import Call, Reply
+from mockserver.api import Reply
+from mockserver.call import Call
 
 
 def create_campaign(call: Call) -> Reply:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from mockserver.api import EntityRejected
+from mockserver.api import EntityRejected, Environment
 from mockserver.clock import iso
 from mockserver.delivery import Delivery
 from mockserver.errors import ApiError
@@ -14,7 +14,6 @@ from mockserver.providers._loop_platform import ClockedCampaigns, DeliveringSend
 from mockserver.providers.loop_comms import rules
 from mockserver.providers.loop_comms.errors import campaign_not_found, refused
 from mockserver.store import Collection, Rendered, Store
-from mockserver.tenancy import Environment
 
 
 @dataclass(slots=True)

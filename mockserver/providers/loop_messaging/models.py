@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mockserver.api import Environment
 from mockserver.clock import iso, parse_iso
 from mockserver.delivery import Delivery
 from mockserver.providers._loop_platform import ClockedCampaigns, DeliveringSend
@@ -16,7 +17,6 @@ from mockserver.providers.loop_messaging.errors import (
     invalid_field,
 )
 from mockserver.store import Collection, Rendered, Store
-from mockserver.tenancy import Environment
 
 
 @dataclass(slots=True)

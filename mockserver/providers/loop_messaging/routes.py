@@ -1,6 +1,7 @@
 """loop-messaging operations: each takes a validated call, asks the backend, renders the provider's answer."""
 
-from mockserver.api import Call, Reply
+from mockserver.api import Reply
+from mockserver.call import Call
 
 
 def create_campaign(call: Call) -> Reply:
