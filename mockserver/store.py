@@ -4,6 +4,7 @@ the clock before anyone sees it. `Store` gives every backend the control plane's
 without a copy per provider."""
 
 import itertools
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -35,7 +36,14 @@ class Rendered:
         return names
 
     def render(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.field_names()}
+        cls = type(self)
+        values = cls.__dict__.get("_values")
+        if values is None:  # one C call for every field: render runs for each entity of a list
+            names = cls.field_names()
+            getter = operator.attrgetter(*names)
+            values = getter  # one name: no tuple
+            cls._values = values  # type: ignore[attr-defined]
+        return dict(zip(cls._field_names, values(self)))  # type: ignore[attr-defined]
 
 
 def json_copy(value: Any) -> Any:
