@@ -41,7 +41,7 @@ class Rendered:
         if values is None:  # one C call for every field: render runs for each entity of a list
             names = cls.field_names()
             getter = operator.attrgetter(*names)
-            values = getter  # one name: no tuple
+            values = getter if len(names) > 1 else (lambda entity: (getter(entity),))  # one name: no tuple
             cls._values = values  # type: ignore[attr-defined]
         return dict(zip(cls._field_names, values(self)))  # type: ignore[attr-defined]
 

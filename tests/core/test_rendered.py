@@ -22,7 +22,7 @@ class Several(Rendered):
 
 
 def test_one_field_and_several_with_an_internal_one():
-    assert One("a").render() == {"id": "a"}
+    assert One("abc").render() == {"id": "abc"}
     tags = {"t": 1}
     rendered = Several("b", [1], "sent", tags).render()
     assert rendered == {"id": "b", "status": "sent", "tags": {"t": 1}} and list(rendered) == ["id", "status", "tags"]
