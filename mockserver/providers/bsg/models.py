@@ -432,8 +432,11 @@ class BsgBackend(Store):
         wanted_campaign, wanted_id = query.get("filter[campaign_id]"), query.get("filter[id]")
         reference = query.get("filter[reference_id]")
         found: list[messages.Message] = []
-        for campaign in self.campaigns:
-            if campaign.recipients is None or (wanted_campaign is not None and campaign.id != wanted_campaign):
+        # Only campaigns with messages (an index: fixture campaigns without recipients are most), or the one named.
+        ids = self.campaigns.indexes["messaging"].ids if wanted_campaign is None else (str(wanted_campaign),)
+        for campaign in map(self.campaigns.read, ids):
+            if campaign is None or campaign.recipients is None or (
+                    wanted_campaign is not None and campaign.id != wanted_campaign):
                 continue
             if not since <= rules.parse_date(campaign.created_at) <= until:
                 continue
