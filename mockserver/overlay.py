@@ -12,6 +12,7 @@ settling a shared entity changes nothing. A deleted fixture entity is remembered
 
 import copy
 from collections.abc import Iterator
+from itertools import islice
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
@@ -181,6 +182,26 @@ class Overlay(Generic[T]):
         if not newest_first:
             for entity_id in added:
                 yield entity_id, mine[entity_id]
+
+    def page(self, offset: int, limit: int, newest_first: bool = False) -> list[T]:
+        """list(islice(values (or reversed), offset, offset + limit)), without walking the `offset`
+        entities before the page in Python when no fixture entity was deleted: the fixture ids are skipped
+        by islice over their dict (C speed), then the tenant's additions follow (or come first)."""
+        if self._gone:
+            values = reversed(self.values()) if newest_first else iter(self.values())
+            return list(islice(values, offset, offset + limit))
+        ids = self._shared.ids
+        added = [i for i in self._mine if i not in ids]
+        parts = ((added[::-1], ids) if newest_first else (ids, added))
+        chosen: list[str] = []
+        for part in parts:
+            size = len(part)
+            if offset < size and len(chosen) < limit:
+                source = reversed(part) if newest_first and part is ids else iter(part)
+                chosen += islice(source, offset, offset + limit - len(chosen))
+            offset = max(0, offset - size)
+        mine, static = self._mine, self._shared.static
+        return [entity for entity in (mine.get(i) or static.get(i) for i in chosen) if entity is not None]
 
     def as_dict(self) -> dict[str, T]:
         """Every entity, own or shared, as a plain dict (what --state-file stores)."""
