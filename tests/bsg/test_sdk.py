@@ -1,6 +1,6 @@
 """BSG's own Python client (PyPI `bsg-sdk`, import `bsg_api`, generated from BSG's One-API document) drives
 every RCS operation it has against a real mock over HTTP on 127.0.0.1, and reads every answer without an
-error: login, the three RCS send routes (with the SDK's ISO `start_at`), get, list with its filters (the
+error: login, the three RCS send routes and the multi-channel send (RCS first) (with the SDK's ISO `start_at`), get, list with its filters (the
 SDK's own date format), detail, messages, price, stop; and the mock's RCS status callbacks parse as the
 SDK's `RcsStatusCallback`. The SDK has no renew (PUT /api/campaigns/{id}/renew), so renew is not here."""
 
@@ -15,7 +15,7 @@ bsg_api = pytest.importorskip("bsg_api")
 from bsg_api import ApiClient, Configuration  # noqa: E402
 from bsg_api.api import AuthApi, CampaignApi, CampaignRCSApi, MessageRCSApi, MessagesSMSApi  # noqa: E402
 from bsg_api.models import (  # noqa: E402
-    CampaignPriceRequest, LoginRequest, RcsMessage, RcsStatusCallback, SendRcsCampaign, SendRcsCampaignGroups)
+    Campaign, CampaignPriceRequest, LoginRequest, RcsMessage, RcsStatusCallback, SendRcsCampaign, SendRcsCampaignGroups)
 
 from mockserver.receiver import CallbackReceiver  # noqa: E402
 from tests.support import ServerProcess  # noqa: E402
@@ -64,8 +64,13 @@ def test_every_rcs_operation_of_the_sdk_reads_the_mocks_answers(server, sdk):
         "phone": {"number": "447700900003", "reference_id": "ref3"}, "sender": "mock_agent", "options": TEXT}))
     assert single.data.data.status == "moderation"
     # The SDK's MessageInfo has no campaign_id; the answer carries it (seed 003), read from the raw body.
-    ids = [to_phones.data.id, to_groups.data.id, json.loads(single.raw_data)["data"]["campaign_id"]]
-    assert len(set(ids)) == 3
+    any_channel = sdk["campaign"].campaign_send(Campaign.from_dict({
+        "recipients": {"phones": [{"number": "447700900004"}]}, "channels": ["rcs", "sms"], "start_at": later,
+        "rcs": {"sender": "mock_agent", "text": "Hi", "cards": [{"title": "t", "text": "card"}]},
+        "sms": {"sender": "ACME", "text": "Hi"}}))
+    ids = [to_phones.data.id, to_groups.data.id, json.loads(single.raw_data)["data"]["campaign_id"],
+           any_channel.data.id]
+    assert len(set(ids)) == 4
     assert to_phones.data.calculated_price is not None  # create answers carry the price (SDK)
 
     got = sdk["campaign"].campaign(ids[0]).data

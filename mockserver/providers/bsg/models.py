@@ -277,8 +277,10 @@ class BsgBackend(Store):
                 f"The start at must be a date before or equal to {rules.render_date(latest)}."]})
         given["start_at"] = rules.render_date(start)  # kept (and answered) in the documented format
 
-    def _launch(self, given: dict[str, Any], recipients: Recipients, callback_url: str | None = None) -> Campaign:
-        """A new campaign of any send route: in moderation, its messages numbered, on the clock."""
+    def _launch(self, given: dict[str, Any], recipients: Recipients, callback_url: str | None = None,
+                store: bool = True) -> Campaign:
+        """A new campaign of any send route: in moderation, its messages numbered, on the clock (not stored:
+        what a dry run would have created)."""
         now = self.env.now()
         self._checked_start(given, now)
         created = rules.render_date(now)
@@ -289,6 +291,8 @@ class BsgBackend(Store):
             calculated_price=rules.price(len(recipients)), request=given, recipients=recipients,
             first_message_id=self._next_message_id(), callback_url=callback_url)
         self._arm(campaign, now)
+        if not store:
+            return campaign
         self.campaigns.add(str(campaign.id), campaign)
         self._settle(campaign)  # a moderation of 0 seconds passes at once
         return campaign
@@ -313,6 +317,21 @@ class BsgBackend(Store):
             raise ERRORS.unprocessable({f"phones.{repeated}": [f"The phones' {repeated} values must be unique."]})
         fallback = bool((given.get("alternative_channel") or {}).get("sms"))
         return self._launch(given, Recipients.of(given["phones"], fallback))
+
+    def send_any(self, body: dict[str, Any]) -> Campaign:
+        """POST /api/campaigns/send: the SDK's multi-channel send, served for RCS first (rules)."""
+        given = rules.as_rcs_send(body)
+        fallback = "alternative_channel" in given
+        to = body["recipients"]
+        if "groups" in to:
+            recipients = self._group_recipients(to["groups"], fallback)
+        else:
+            repeated = rules.duplicated(to["phones"])
+            if repeated:
+                raise ERRORS.unprocessable({f"recipients.phones.{repeated}": [
+                    f"The phones' {repeated} values must be unique."]})
+            recipients = Recipients.of(to["phones"], fallback)
+        return self._launch(given, recipients, store=not body.get("dry_run", False))
 
     def send_message(self, body: dict[str, Any]) -> tuple[Campaign, int]:
         """POST /api/messages/rcs/send: one message, which makes a campaign of one (rules)."""
@@ -382,7 +401,7 @@ class BsgBackend(Store):
         high = rules.render_date(until)
         window = indexes["window"]
         start, end = window.between((kind, low), (kind, high + "\x00"))
-        total, wanted = end - start, offset + limit
+        total, wanted = max(end - start, 0), offset + limit  # a window ending before it starts holds none
         key = rules.SORT_KEYS[sort]
         if total * 8 <= len(entities) or total <= 4 * wanted:
             found = [entities.get(entity_id) for _, entity_id in window.pairs[start:end]]

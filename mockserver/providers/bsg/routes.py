@@ -63,6 +63,10 @@ def send_rcs_campaign(call: Call) -> Reply:
     return 200, {"data": call.backend.send_to_phones(call.body).render_priced()}
 
 
+def send_campaign(call: Call) -> Reply:
+    return 200, {"data": call.backend.send_any(call.body).render_priced()}
+
+
 def send_rcs_message(call: Call) -> Reply:
     campaign, index = call.backend.send_message(call.body)
     return 200, {"data": call.backend.message(campaign, index).render()}
@@ -104,6 +108,7 @@ HANDLERS = {
     "createRcsCampaign": create_rcs_campaign,
     "sendRcsCampaign": send_rcs_campaign,
     "sendRcsMessage": send_rcs_message,
+    "sendCampaign": send_campaign,
     "campaignPrice": campaign_price,
     "getCampaignDetail": get_campaign_detail,
     "listMessages": list_messages,
