@@ -65,6 +65,15 @@ def report(results: Results, mode_name: str) -> str:
         for label, status, seconds, size in scale["calls"]:
             facts.append([label, "-" if status is None else f"{seconds:.3f} s (status {status}, {size / 1e3:,.0f} kB)"])
         facts.append(["peak RSS after those calls", f"{scale['after_calls_peak_mb']:.1f} MB"])
+        if "send_kib" in scale:
+            facts.append([f"memory per live multistep commcom send after an hour of steps (tracemalloc, "
+                          f"{scale['sends']} sends; target <= 8 KiB)", f"{scale['send_kib']:.2f} KiB"])
+        across = scale.get("across")
+        if across:
+            facts.append([f"RSS holding {across['campaigns']} campaigns, a quarter in each provider (one tenant; "
+                          f"target <= 150 MB)", f"{across['holding_mb']:.1f} MB (peak {across['peak_mb']:.1f} MB; "
+                          f"{across['before_tenant_mb']:.1f} MB before; another tenant "
+                          f"+{across['second_tenant_mb']:.1f} MB)"])
     if facts or not results.sharded:  # (a smoke run shows the empty table: it ran, measured nothing here)
         out += ["", "### Start-up and memory", "", markdown(["measure", "value"], facts)]
     if results.sharded:

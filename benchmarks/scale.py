@@ -4,6 +4,7 @@ import statistics
 import uuid
 from pathlib import Path
 
+from memory import across_providers, send_kib
 from measure import Results
 from modes import Mode
 from scenarios import AT_SCALE
@@ -63,6 +64,9 @@ def measure_scale(mode: Mode, tmp: Path, providers: set[str], results: Results) 
         with serve(mockserver(port, folder), port, tmp / "scale.log") as server:
             client = Client(port, f"bench-scale-{uuid.uuid4().hex[:8]}", timeout=300)
             client.call("GET", "/__mock/clock")
-            status, answer, seconds = client.call(method, path)
+            status, answer, seconds = client.call(method, path.replace("{last60}", str(max(mode.scale - 60, 0))))
             scale["calls"].append((f"{name} ({mode.scale} campaigns)", status, seconds, len(answer)))
             client.close()
+    scale["sends"] = min(mode.scale, 20_000)
+    scale["send_kib"] = send_kib(scale["sends"])
+    scale["across"] = across_providers(tmp, mode.scale)

@@ -113,4 +113,7 @@ AT_SCALE: tuple[tuple[str, str, str, str, Callable[[int], Entities]], ...] = (
     ("loop-messaging list", "loop-messaging", "GET", "/loop-messaging/v1/messaging/campaigns?brand_id=brand_bench",
      messaging_campaigns),
     ("bsg list (page of 50)", "bsg", "GET", "/bsg/api/campaigns?filter[type]=rcs&page[limit]=50", bsg_campaigns),
+    # The control plane's last page: its offset was walked entity by entity (issue 17).
+    ("control plane page at offset 99,940 (or the scale's last 60)", "loop-comms", "GET",
+     "/__mock/loop-comms/campaigns?offset={last60}&limit=50", loop_campaigns),
 )
