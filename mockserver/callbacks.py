@@ -14,6 +14,7 @@ back `delay_seconds` of tenant clock (late, and so after reports that fell due l
 extra times, or sent `last`, after every other report that fell due with them (out of order)."""
 
 import asyncio
+import ipaddress
 import logging
 import weakref
 from collections import deque
@@ -101,8 +102,35 @@ class Outbox:
 
 
 
+def loopback(host: str) -> bool:
+    """A name or address that stays on this machine, decided without a DNS lookup."""
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def refusal(url: str, allowed: tuple[str, ...]) -> str | None:
+    """Why a report may not go to `url`, or None when it may: loopback destinations always, others only
+    when the server names their host (--callback-host; "*": any)."""
+    try:
+        host = httpx.URL(url).host
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return f"not a usable URL: {url!r}"
+    if not host:
+        return f"no host in {url!r}"
+    if loopback(host) or "*" in allowed or host.lower() in allowed:
+        return None
+    return (f"host {host!r} is not allowed: callbacks go to loopback hosts only unless the server is "
+            f"started with --callback-host {host} (or --callback-host '*')")
+
+
 class Dispatcher:
-    def __init__(self) -> None:
+    def __init__(self, allowed_hosts: tuple[str, ...] = ()) -> None:
+        self._allowed_hosts = allowed_hosts
         self._outboxes: "weakref.WeakKeyDictionary[Any, Outbox]" = weakref.WeakKeyDictionary()
         self._ticker: asyncio.Task | None = None
         self._client: httpx.AsyncClient | None = None
@@ -189,6 +217,11 @@ class Dispatcher:
         entry: dict[str, Any] = {"id": box.attempts, "url": report.url, "body": report.body,
                                  "attempt": report.attempt, "at": iso(tenant.clock.now()),
                                  "status": None, "error": None, "fault": report.fault}
+        refused = refusal(report.url, self._allowed_hosts)
+        if refused is not None:  # never sent, so never retried: trying again would not change the answer
+            entry["error"] = f"not sent: {refused}"
+            box.log.append(entry)
+            return
         try:
             answer = await self._client.post(report.url, json=report.body)
             entry["status"] = answer.status_code

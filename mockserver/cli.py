@@ -146,6 +146,9 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
                              "With --state-file PATH, shard i keeps PATH.shard<i>. See docs/scaling.md")
     parser.add_argument("--log-level", type=LOG_LEVEL, default=env("LOG_LEVEL", LOG_LEVEL, defaults.log_level),
                         help=f"one of {', '.join(LOG_LEVELS)} (MOCKSERVER_LOG_LEVEL)")
+    parser.add_argument("--callback-host", action="append", dest="callback_hosts", metavar="HOST",
+                        help="a host outbound callbacks may be POSTed to besides loopback ones, which are always "
+                             "allowed; '*' for any; repeatable (MOCKSERVER_CALLBACK_HOSTS, comma-separated)")
     parser.add_argument("--upstream", action="append", default=[], metavar="PROVIDER=URL",
                         help="proxy mode: forward this provider's calls to its real API and report drift from the "
                              "contract at GET /__mock/drift; repeatable (MOCKSERVER_UPSTREAM, comma-separated). "
@@ -191,7 +194,9 @@ def parse(argv: list[str] | None = None) -> tuple[Settings, bool]:
                         journal_size=args.journal_size, provider_values=provider_values,
                         state_file=Path(args.state_file) if args.state_file else None,
                         upstreams=upstreams, upstream_timeout=args.upstream_timeout, record_dir=record,
-                        shards=args.shards)
+                        shards=args.shards, callback_hosts=tuple(
+                            host.strip().lower() for host in args.callback_hosts
+                            or (_env("CALLBACK_HOSTS") or "").split(",") if host.strip()))
     return settings, args.access_log
 
 

@@ -54,6 +54,7 @@ SERVER_OPTIONS = (
                        "default: mockserver's own)"),
     Option("journal_size", "journal entries kept per tenant (default 10000)", cli.COUNT),
     Option("upstream", "proxy mode: PROVIDER=URL (docs/proxy.md)", many=True),
+    Option("callback_hosts", "hosts outbound callbacks may go to besides loopback ones ('*': any)", many=True),
     Option("set", "a provider's own setting, PROVIDER.NAME=VALUE (as `mockserver --set`; each provider's "
                   "page in docs/ lists its settings)", many=True),
 )
@@ -108,11 +109,14 @@ def settings(config: pytest.Config) -> Settings:
     chosen: dict[str, Any] = {"strict": True}  # the plugin's own default: a contract break fails the test
     for option in SERVER_OPTIONS:
         given = value(config, option)
-        if given is not None and option.name not in ("fixtures", "tokens", "upstream", "set"):
+        if given is not None and option.name not in ("fixtures", "tokens", "upstream", "set", "callback_hosts"):
             chosen[option.name] = given
     tokens = value(config, _named("tokens"))
     if tokens:
         chosen["tokens"] = tuple(token.strip() for token in tokens)
+    callback_hosts = value(config, _named("callback_hosts"))
+    if callback_hosts:
+        chosen["callback_hosts"] = tuple(host.strip().lower() for host in callback_hosts if host.strip())
     fixtures = value(config, _named("fixtures"))
     if fixtures:
         folder = None if fixtures.lower() == "none" else Path(config.rootpath, fixtures)

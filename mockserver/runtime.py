@@ -65,7 +65,7 @@ class Runtime:
         check_fixtures(self.providers, fixtures, self.contracts, settings)  # refuse to start half-working
         self.tenants = Tenants(settings, self.providers, fixtures, self.state_file)
         self.violations = Violations()
-        self.callbacks = Dispatcher()  # outbound callbacks (webhooks) of every provider
+        self.callbacks = Dispatcher(settings.callback_hosts)  # outbound callbacks (webhooks) of every provider
         # What proxied providers' real answers did not keep of their contracts (docs/proxy.md).
         self.drift = DriftReport()
         # Bearer tokens a provider's own login hands out are verified by that provider, never stored.

@@ -45,6 +45,10 @@ class Settings:
     record_dir: Path | None = None
     # --shards N: N processes behind HAProxy, one tenant per process (mockserver/shards.py, docs/scaling.md).
     shards: int = 1
+    # Hosts outbound callbacks (webhooks) may be POSTed to, besides loopback ones (127.0.0.0/8, ::1,
+    # localhost), which are always allowed; "*": any host. A fuzzer fills callback URLs with invented
+    # hosts, and a mock must not spray its reports over the network on a fuzzer's word.
+    callback_hosts: tuple[str, ...] = ()
 
     def accepts(self, token: str) -> bool:
         """With --token, exactly those tokens. Otherwise any non-empty token, except one that calls itself

@@ -1,8 +1,8 @@
 """Control-plane handlers: health, reset, state, one entity, the clock. Each acts on the caller's
 tenant (the bearer token) only."""
 
-from datetime import datetime
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -195,6 +195,14 @@ def get_coverage(call: Call) -> Reply:
 HANDLERS["getCoverage"] = get_coverage
 
 
+def get_drift(call: Call) -> Reply:
+    """Proxy mode: what the real providers' answers did not keep of their contracts (server-wide)."""
+    return 200, call.runtime.drift.render()
+
+
+HANDLERS["getDrift"] = get_drift
+
+
 def list_entities(call: Call, provider_id: str, collection: str) -> Reply:
     offset, limit = call.query.get("offset", 0), call.query.get("limit", 100)
     newest_first = call.query.get("order") == "newest"
@@ -230,14 +238,6 @@ def get_index(call: Call) -> Reply:
 
 
 HANDLERS["getIndex"] = get_index
-
-
-def get_drift(call: Call) -> Reply:
-    """Proxy mode: what the real providers' answers did not keep of their contracts (server-wide)."""
-    return 200, call.runtime.drift.render()
-
-
-HANDLERS["getDrift"] = get_drift
 
 
 def get_machines(call: Call) -> Reply:

@@ -95,3 +95,30 @@ def test_reset_clears_the_settings_and_nothing_is_sent_without_a_url(server):
     client.post(f"{B}/campaigns/rcs/send-groups", json={"groups": [101], "sender": "s", "options": {"text": "Hi"}})
     client.post("/__mock/clock", json={"advance": 120})
     assert client.get("/__mock/callbacks").json()["callbacks"] == []
+
+
+def test_a_callback_to_a_host_off_this_machine_is_logged_unsent_and_never_retried(server):
+    # A fuzzer fills callback URLs with invented hosts: the mock must not send its reports there. The host
+    # is one the guard cannot read as loopback (it resolves no names), yet the system resolver maps it to
+    # 127.0.0.1: were the guard to fail, the test would fail without anything leaving the machine.
+    client = _client(server, "callbacks-off-machine")
+    client.post(f"{B}/messages/rcs/send", json={"phone": {"number": "447700900001"}, "sender": "s",
+                                                "options": {"text": "Hi"}, "callback_url": "http://0x7f000001:9/hook"})
+    client.post("/__mock/clock", json={"advance": 60})
+    deadline = time.monotonic() + 5
+    while not (log := client.get("/__mock/callbacks").json()["callbacks"]) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert log and all(entry["status"] is None and "not allowed" in entry["error"] for entry in log)
+    client.post("/__mock/clock", json={"advance": 3600})  # past every retry delay: nothing is tried again
+    time.sleep(0.3)
+    again = client.get("/__mock/callbacks").json()["callbacks"]
+    assert all(entry["attempt"] == 1 for entry in again)
+
+
+def test_a_host_the_server_names_is_allowed():
+    from mockserver.callbacks import refusal
+
+    assert refusal("http://127.0.0.1:8000/h", ()) is None and refusal("http://localhost/h", ()) is None
+    assert refusal("http://[::1]/h", ()) is None
+    assert "not allowed" in refusal("http://app:8000/h", ())
+    assert refusal("http://app:8000/h", ("app",)) is None and refusal("http://example.org/", ("*",)) is None
