@@ -124,6 +124,22 @@ class Overlay(Generic[T]):
         own = self._mine[entity_id] = entity_copy(shared)
         return own
 
+    def copied(self, entity_id: str) -> tuple[Any, bool]:
+        """`own`, and whether it copied a shared entity just now."""
+        fresh = entity_id not in self._mine and entity_id not in self._gone and entity_id in self._shared.static
+        return self.own(entity_id), fresh
+
+    def disown(self, entity_id: str) -> T:
+        """The shared fixture entity back in its place (the undo of a call that copied it): whatever the
+        tenant holds under the id (the copy, a replacement) is dropped, a deletion forgotten."""
+        readded = entity_id in self._mine and entity_id in self._gone  # deleted, then added again
+        self._mine.pop(entity_id, None)
+        if entity_id in self._gone:
+            self._gone.discard(entity_id)
+            if not readded:
+                self._len += 1
+        return self._shared.static[entity_id]
+
     def __contains__(self, entity_id: object) -> bool:
         return entity_id in self._mine or (entity_id in self._shared.static and entity_id not in self._gone)
 

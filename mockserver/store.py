@@ -78,6 +78,16 @@ def never_moves(entity: object) -> bool:
 _ABSENT = object()  # in an undo record: the id named no entity before the call
 
 
+class _Copied:
+    """In an undo record: the call copied a shared fixture entity (mockserver.overlay) into the tenant;
+    taking back drops the copy (nothing of it needs saving: the shared one is as it was)."""
+
+    __slots__ = ("copy",)
+
+    def __init__(self, copy: Any) -> None:
+        self.copy = copy
+
+
 def _field_names(cls: type) -> tuple[str, ...]:
     names = cls.__dict__.get("_undo_fields")
     if names is None:  # worked out once per class
@@ -133,9 +143,16 @@ class Collection(Generic[T]):
         """The entity, the tenant's own (a shared fixture entity is copied first: mockserver.overlay), up to
         the clock; every operation that may change an entity fetches it here."""
         entities = self.entities
-        entity = entities.get(entity_id) if type(entities) is dict else entities.own(entity_id)
+        if type(entities) is dict:
+            entity = entities.get(entity_id)
+            copied = False
+        else:
+            entity, copied = entities.copied(entity_id)
         if entity is not None:
-            self._touch(entity_id, entity)
+            if copied and self.undo is not None and entity_id not in self.undo:
+                self.undo[entity_id] = _Copied(entity)
+            else:
+                self._touch(entity_id, entity)
             self.settle(entity)
         return entity
 
@@ -176,6 +193,15 @@ class Collection(Generic[T]):
         for entity_id, before in (self.undo or {}).items():
             if before is _ABSENT:
                 self.remove(entity_id)
+                continue
+            if type(before) is _Copied:
+                current = self.entities.get(entity_id)
+                shared = self.entities.disown(entity_id)  # type: ignore[attr-defined]
+                if current is not before.copy:  # replaced or deleted by the call: its indexes follow
+                    for index in self.indexes.values():
+                        if current is not None:
+                            index.remove(entity_id, current)
+                        index.put(entity_id, None, shared)
                 continue
             entity, values = before
             current = self.entities.get(entity_id)

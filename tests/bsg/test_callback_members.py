@@ -21,6 +21,9 @@ class CountingDict(dict):
     walks = 0
     own = dict.get  # as an Overlay fetches for writing
 
+    def copied(self, entity_id):
+        return dict.get(self, entity_id), False
+
     def _walked(self):
         CountingDict.walks += 1
 
