@@ -109,10 +109,21 @@ class Clock:
         self._moved()
 
 
+_LAST_ISO: list = [None, None]  # the last moment formatted, and its text: a call formats its pinned now often
+
+
 def iso(moment: datetime | None) -> str | None:
     """RFC 3339 in UTC with milliseconds (truncated), as the Loop platform writes times."""
     if moment is None:
         return None
+    if moment is _LAST_ISO[0]:  # the same object: datetimes never change
+        return _LAST_ISO[1]
+    text = _iso(moment)
+    _LAST_ISO[0], _LAST_ISO[1] = moment, text
+    return text
+
+
+def _iso(moment: datetime) -> str:
     if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
     # Formatted by hand: called several times a request, and datetime.isoformat + replace costs more.

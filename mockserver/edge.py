@@ -30,6 +30,7 @@ log = logging.getLogger("mockserver")
 
 # Refusals made before a request is read (its size) are checked against the API's general error schema.
 TRANSPORT_STATUSES = frozenset({413})
+_UNREAD = object()
 RAW_SEND = "mockserver.raw_send"  # scope key: a weak reference to the server's own `send` (MockServerApp)
 
 
@@ -74,9 +75,12 @@ async def read_body(request: "Incoming", receive: Receive, limit: int) -> bytes:
 
 
 def bearer_token(request: "Incoming") -> str | None:
+    if request.token is not _UNREAD:  # read once a call (the tenant's, then the handler's)
+        return request.token
     scheme, _, token = (request.header(b"authorization") or "").partition(" ")
     token = token.strip()
-    return token if scheme.lower() == "bearer" and token else None
+    request.token = token if scheme.lower() == "bearer" and token else None
+    return request.token
 
 
 async def drop_connection(scope: Scope) -> None:
@@ -106,7 +110,7 @@ class Incoming:
     """What the edge needs of a request, read straight off the ASGI scope (cheaper than Starlette's
     Request, which builds every header and query structure whether it is used or not)."""
 
-    __slots__ = ("method", "path", "headers", "query_string", "_query")
+    __slots__ = ("method", "path", "headers", "query_string", "_query", "token")
 
     def __init__(self, scope: Scope, path: str) -> None:
         self.method: str = scope["method"]
@@ -114,6 +118,7 @@ class Incoming:
         self.headers: list[tuple[bytes, bytes]] = scope["headers"]
         self.query_string: bytes = scope.get("query_string", b"")
         self._query: dict[str, str] | None = None
+        self.token: Any = _UNREAD  # the bearer token, once bearer_token has read it
 
     def header(self, name: bytes) -> str | None:
         for key, value in self.headers:
