@@ -80,6 +80,8 @@ class ClockedCampaigns:
         return send is not None and send.delivery is not None and send.status == SEND_SENDING
 
     def _settle(self, campaign: Any) -> None:
+        if campaign.scheduled_at is None and self._current_send(campaign) is None:
+            return  # nothing for the clock to move (most campaigns: drafts); a list settles every one
         now = self.env.now()
         target = self.machine.target("start", campaign.status)
         if target is not None:
