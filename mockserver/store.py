@@ -4,7 +4,7 @@ the clock before anyone sees it. `Store` gives every backend the control plane's
 without a copy per provider."""
 
 import itertools
-import operator
+import keyword
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -37,13 +37,20 @@ class Rendered:
 
     def render(self) -> dict[str, Any]:
         cls = type(self)
-        values = cls.__dict__.get("_values")
-        if values is None:  # one C call for every field: render runs for each entity of a list
-            names = cls.field_names()
-            getter = operator.attrgetter(*names)
-            values = getter if len(names) > 1 else (lambda entity: (getter(entity),))  # one name: no tuple
-            cls._values = values  # type: ignore[attr-defined]
-        return dict(zip(cls._field_names, values(self)))  # type: ignore[attr-defined]
+        rendering = cls.__dict__.get("_rendering")
+        if rendering is None:
+            rendering = cls._rendering = _renderer(cls.field_names())  # type: ignore[attr-defined]
+        return rendering(self)
+
+
+def _renderer(names: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
+    """A function returning {name: entity.name, ...} as one dict display: render runs for each entity of a
+    list, and this is about twice as fast as a loop of getattr. Names are a dataclass's field names
+    (identifiers; any other name is read by getattr), so the generated source is only attribute reads."""
+    if not all(name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("__") for name in names):
+        return lambda entity: {name: getattr(entity, name) for name in names}
+    source = "lambda entity: {" + ", ".join(f"{name!r}: entity.{name}" for name in names) + "}"
+    return eval(source)  # noqa: S307 (built from identifiers only, checked above)
 
 
 def json_copy(value: Any) -> Any:

@@ -28,3 +28,11 @@ def test_one_field_and_several_with_an_internal_one():
     assert rendered == {"id": "b", "status": "sent", "tags": {"t": 1}} and list(rendered) == ["id", "status", "tags"]
     assert rendered["tags"] is tags
     assert Several("c").render() == {"id": "c", "status": "draft", "tags": {}}
+
+
+def test_a_field_no_attribute_read_can_name_is_rendered_all_the_same():
+    Odd = type("Odd", (Rendered,), {"__slots__": ("__weird", "ok"), "_field_names": ("from", "ok"),
+                                     "__getattr__": lambda self, name: f"value of {name}"})
+    odd = Odd()
+    odd.ok = 1
+    assert odd.render() == {"from": "value of from", "ok": 1}
