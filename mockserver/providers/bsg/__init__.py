@@ -19,7 +19,7 @@ PROVIDER = Provider(
     backend=BsgBackend,
     collections={"campaigns": "#/components/schemas/Campaign"},
     records={op: ("campaigns", "/data") for op in (
-        "createRcsCampaign", "sendRcsCampaign", "sendCampaign", "getCampaign", "listCampaigns", "stopCampaign", "stopCampaignPatch",
+        "createRcsCampaign", "sendRcsCampaign", "sendMultichannelCampaign", "getCampaign", "listCampaigns", "stopCampaign", "stopCampaignPatch",
         "renewCampaign")},
     verify_token=verify_bearer,
     settings=SETTINGS,

@@ -108,7 +108,7 @@ HANDLERS = {
     "createRcsCampaign": create_rcs_campaign,
     "sendRcsCampaign": send_rcs_campaign,
     "sendRcsMessage": send_rcs_message,
-    "sendCampaign": send_campaign,
+    "sendMultichannelCampaign": send_campaign,
     "campaignPrice": campaign_price,
     "getCampaignDetail": get_campaign_detail,
     "listMessages": list_messages,
