@@ -1,9 +1,21 @@
 """Helpers shared by every test module: app construction and contract coverage."""
 
+import os
+
 import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
+
+
+# Generated examples: the suite's budget (under 4 minutes on 2 cores) by default; a longer local run scales
+# every Hypothesis and schemathesis count in the suite, e.g. MOCKSERVER_TEST_DEPTH=10 pytest.
+DEPTH = float(os.environ.get("MOCKSERVER_TEST_DEPTH", "1"))
+
+
+def examples(count: int) -> int:
+    """`count` examples at the default depth, scaled by MOCKSERVER_TEST_DEPTH."""
+    return max(1, round(count * DEPTH))
 
 
 def make_app(**overrides):

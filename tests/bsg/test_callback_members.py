@@ -8,7 +8,7 @@ resets as the model says: a campaign has its own callback URL when it was sent b
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support import client_for, make_app
+from tests.support import client_for, make_app, examples
 
 APP = make_app()
 RUNTIME = APP.state.runtime
@@ -75,7 +75,7 @@ def test_a_call_walks_no_campaign_list():
     assert CountingDict.walks == 0
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.tuples(st.just("send"), st.booleans()),
                           st.tuples(st.just("delete"), st.integers(0, 6)),
                           st.tuples(st.just("replace"), st.integers(0, 6)),

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support import client_for, make_app
+from tests.support import client_for, make_app, examples
 
 APP = make_app()
 NOW = "2030-01-15T00:00:00Z"
@@ -47,7 +47,7 @@ def expected(campaigns: list[dict], query: dict) -> tuple[list[int], int]:
     return [c["id"] for c in found[offset:offset + limit]], len(found)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(writes, queries)
 def test_a_page_is_the_one_the_whole_collection_gives(steps, query):
     client = client_for(APP, "bsg-list-index")

@@ -8,7 +8,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support import client_for, make_app
+from tests.support import client_for, make_app, examples
 
 B = "/bsg/api"
 SENT = {"delivered", "sent", "accepted", "sending", "undelivered", "failed", "expired", "unknown"}  # seed 003
@@ -40,7 +40,7 @@ step = st.one_of(st.tuples(st.just("create"), st.sets(st.sampled_from([101, 102,
                  st.tuples(st.just("stop"), st.integers(0, 5)))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=list(HealthCheck))
 @given(steps=st.lists(step, max_size=12), token=st.uuids())
 def test_statistics_and_detail_agree_with_the_messages_and_stop_freezes(steps, token):
     client = client_for(APP, f"messages-{token}")

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from tests.support import client_for, make_app
+from tests.support import client_for, make_app, examples
 
 B = "/bsg/api"
 # A short moderation and a slow rate, so that a few clock moves reach every phase.
@@ -216,7 +216,7 @@ class BsgMachine(RuleBasedStateMachine):
                 assert seen == first, "a final campaign changed"
 
 
-BsgMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=30, deadline=None,
+BsgMachine.TestCase.settings = settings(max_examples=examples(20), stateful_step_count=25, deadline=None,
                                         suppress_health_check=list(HealthCheck))
 TestBsgMachine = BsgMachine.TestCase
 

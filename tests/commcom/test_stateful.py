@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
 from tests.commcom.helpers import BASE, START
-from tests.support import client_for, make_app
+from tests.support import client_for, make_app, examples
 
 APP = make_app()
 FINAL = ("sent", "failed", "cancelled", "stopped")
@@ -186,7 +186,7 @@ class CommcomSends(RuleBasedStateMachine):
                 assert all(sent <= day_cap for sent in per_day.values()), "a day passed its contact limit"
 
 
-CommcomSends.TestCase.settings = settings(max_examples=25, stateful_step_count=20, deadline=None,
+CommcomSends.TestCase.settings = settings(max_examples=examples(15), stateful_step_count=20, deadline=None,
                                           suppress_health_check=[HealthCheck.too_slow])
 test_commcom_sends = CommcomSends.TestCase
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from mockserver.resources import schemathesis_config
-from tests.support import make_app
+from tests.support import make_app, examples
 
 TOKEN = "schemathesis"
 APP = make_app(tokens=(TOKEN,))
@@ -27,7 +27,7 @@ def _fuzz_test(prefix: str):
     schema = schemathesis.openapi.from_asgi(f"{prefix}/openapi.json", APP, config=CONFIG)
 
     @schema.parametrize()
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=examples(25), deadline=None, suppress_health_check=list(HealthCheck))
     def fuzz(case):
         case.call_and_validate()
 

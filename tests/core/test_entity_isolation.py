@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.commcom.helpers import freeze
-from tests.support import client_for, make_app
+from tests.support import client_for, make_app, examples
 
 APP = make_app()
 STATUSES = {(pid, name): provider.statuses.get(name) for pid, provider in APP.state.runtime.providers.items()
@@ -58,7 +58,7 @@ def _entities(state: dict) -> dict[tuple[str, str, str], dict]:
             for pid, collections in state.items() for name, entities in collections.items() for entity in entities}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(puts(), min_size=1, max_size=5))
 def test_a_put_changes_only_its_own_entity(steps):
     client = client_for(APP, f"isolation-{uuid.uuid4().hex[:10]}")

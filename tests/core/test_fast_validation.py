@@ -8,7 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support import client_for, make_app
+from tests.support import client_for, make_app, examples
 
 APP = make_app()
 RUNTIME = APP.state.runtime
@@ -76,7 +76,7 @@ def mutated(draw, instance):
 instances = st.one_of(json_values, st.sampled_from(REAL), st.sampled_from(REAL).flatmap(mutated))
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(1000), deadline=None, suppress_health_check=list(HealthCheck))
 @given(name=st.sampled_from(sorted(SCHEMAS)), instance=instances)
 def test_fast_and_reference_validators_agree(name, instance):
     schema = SCHEMAS[name]
@@ -94,7 +94,7 @@ def _generated_bodies():
 BODIES = list(_generated_bodies())
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data(), index=st.integers(0, len(BODIES) - 1))
 def test_they_agree_on_request_bodies_schemathesis_makes(data, index):
     op, loaded = BODIES[index]

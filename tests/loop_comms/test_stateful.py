@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import (Bundle, RuleBasedStateMachine, initialize, invariant, multiple, precondition,
                                  rule)
 
-from tests.support import client_for, make_app
+from tests.support import client_for, make_app, examples
 
 BASE = "/loop-comms/v1/admin/campaigns"
 START = "2030-01-01T00:00:00Z"
@@ -284,7 +284,7 @@ class Comms(RuleBasedStateMachine):
                 assert send["sent"] + send["failed"] <= send["total_recipients"], send
             self.check_history(cid, sends)
 
-Comms.TestCase.settings = settings(max_examples=25, stateful_step_count=20, deadline=None,
+Comms.TestCase.settings = settings(max_examples=examples(15), stateful_step_count=20, deadline=None,
                                    suppress_health_check=[HealthCheck.too_slow])
 TestComms = Comms.TestCase
 

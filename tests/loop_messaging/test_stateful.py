@@ -11,7 +11,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, precondition, rule
 
-from tests.support import client_for, make_app
+from tests.support import client_for, make_app, examples
 
 BASE = "/loop-messaging/v1/messaging/campaigns"
 RATE = 1.0  # recipients a second: slow enough that a campaign is seen `sending` for a few steps
@@ -206,7 +206,7 @@ class MessagingMachine(RuleBasedStateMachine):
         self.client.close()
 
 
-MessagingMachine.TestCase.settings = settings(max_examples=25, stateful_step_count=20, deadline=None)
+MessagingMachine.TestCase.settings = settings(max_examples=examples(15), stateful_step_count=20, deadline=None)
 TestMessagingMachine = MessagingMachine.TestCase
 
 

@@ -8,7 +8,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support import make_app
+from tests.support import make_app, examples
 
 APP = make_app()
 TOKEN = "hostile"
@@ -75,7 +75,7 @@ def _state() -> bytes:
     return body
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=list(HealthCheck))
 @given(route=st.sampled_from(ROUTES), segment=segment, body=bodies, content_type=content_types,
        auth=st.one_of(st.just(f"Bearer {TOKEN}".encode()), header_values), extra=header_values,
        method=st.one_of(st.none(), st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"])),

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from tests.support import client_for, make_app
+from tests.support import client_for, make_app, examples
 
 APP = make_app()
 PROVIDERS = APP.state.runtime.providers
@@ -88,7 +88,7 @@ class TenantIsolation(RuleBasedStateMachine):
             assert not any(fault["match"] for fault in seen["faults"]["faults"])
 
 
-TenantIsolation.TestCase.settings = settings(max_examples=15, stateful_step_count=12, deadline=None,
+TenantIsolation.TestCase.settings = settings(max_examples=examples(10), stateful_step_count=12, deadline=None,
                                              suppress_health_check=list(HealthCheck))
 test_tenant_isolation = TenantIsolation.TestCase
 
