@@ -222,6 +222,11 @@ class Contract:
         self.error_schema = self.schema(document["x-error-schema"])
         # Templates without parameters win over ones with (/campaigns/export before /campaigns/{id}).
         self._routes = sorted(operations, key=lambda op: (op.path.count("{"), op.path))
+        # Routing by index, not by a scan of every operation: a parameter never spans a "/", so a path
+        # can only match the templates with as many segments (each list keeps the order above).
+        self._by_segments: dict[int, list[Operation]] = {}
+        for op in self._routes:
+            self._by_segments.setdefault(op.path.count("/"), []).append(op)
 
     def schema(self, schema: dict[str, Any] | str) -> Schema:
         if isinstance(schema, str):
@@ -264,7 +269,7 @@ class Contract:
     def match(self, method: str, path: str) -> Match | list[str]:
         """The operation for this request, or the methods the path allows (empty: no such path)."""
         allowed, literal = [], False
-        for op in self._routes:  # literal paths first
+        for op in self._by_segments.get(path.count("/"), ()):  # literal paths first
             found = op.pattern.match(path)
             if found is None or (literal and found.groupdict()):
                 continue  # a literal path (/campaigns/price) is never a template's (/campaigns/{id})
