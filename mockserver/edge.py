@@ -285,7 +285,8 @@ class ApiEndpoint:
         if call.tenant is not None:
             call.tenant.clock.pin()  # one reading of the clock for the call (after its last await)
         if writes and call.tenant is not None:
-            answer.undo = Undo(call.tenant.backends.values())
+            # A provider's handler changes only its own backend; the control plane's may change any.
+            answer.undo = Undo((call.backend,) if call.backend is not None else call.tenant.backends.values())
         try:
             answer.status, answer.body = self.api.handlers[answer.operation.operation_id](call)
         except ApiError:
