@@ -178,7 +178,9 @@ class Dispatcher:
             log.exception("callbacks: collecting failed")
 
     def _collect(self, tenant: Any) -> None:
-        backends = [b for b in tenant.backends.values() if getattr(b, "wants_callbacks", lambda: False)()]
+        # After every call: only backends that may send callbacks are asked (no closure made per backend).
+        backends = [b for b in tenant.backends.values()
+                    if (wants := getattr(b, "wants_callbacks", None)) is not None and wants()]
         box = self._outboxes.get(tenant)
         if not backends and box is None:
             return
