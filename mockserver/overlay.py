@@ -11,6 +11,7 @@ it reaches it); reading by `get` or by iterating uses the shared objects in plac
 settling a shared entity changes nothing. A deleted fixture entity is remembered as gone (a tombstone)."""
 
 import copy
+import keyword
 from collections.abc import Iterator
 from itertools import islice
 from datetime import date, datetime, timedelta
@@ -22,15 +23,31 @@ T = TypeVar("T")
 _IMMUTABLE = frozenset({str, int, float, bool, type(None), bytes, datetime, date, timedelta})
 
 
-_FIELDS: dict[type, tuple[str, ...] | None] = {}
+_COPIERS: dict[type, Any] = {}
 
 
-def _slotted_fields(kind: type) -> tuple[str, ...] | None:
-    """A slotted dataclass's fields (then they are all it holds), else None; worked out once per class."""
-    if kind not in _FIELDS:
-        slotted = hasattr(kind, "__dataclass_fields__") and kind.__dictoffset__ == 0
-        _FIELDS[kind] = tuple(kind.__dataclass_fields__) if slotted else None  # type: ignore[attr-defined]
-    return _FIELDS[kind]
+def _copier(kind: type) -> Any:
+    """For a slotted dataclass (its fields are all it holds): a function copying one, made once per class
+    as straight-line attribute reads and writes (a loop of getattr/setattr costs twice as much, and the
+    benchmark's every write copies a fixture entity); None for any other class."""
+    if kind not in _COPIERS:
+        _COPIERS[kind] = None
+        if hasattr(kind, "__dataclass_fields__") and kind.__dictoffset__ == 0:
+            names = tuple(kind.__dataclass_fields__)  # type: ignore[attr-defined]
+            plain = all(n.isidentifier() and not keyword.iskeyword(n) and not n.startswith("__") for n in names)
+            frozen = kind.__dataclass_params__.frozen  # type: ignore[attr-defined]
+            lines = ["def copy(value, memo):", "    new = memo[id(value)] = new_object(kind)"]
+            for name in names:
+                read = f"value.{name}" if plain else f"getattr(value, {name!r})"
+                lines.append(f"    item = {read}")
+                lines.append("    if type(item) not in immutable: item = entity_copy(item, memo)")
+                lines.append(f"    new.{name} = item" if plain and not frozen else f"    set_field(new, {name!r}, item)")
+            lines.append("    return new")
+            scope = {"new_object": object.__new__, "kind": kind, "immutable": _IMMUTABLE,
+                     "entity_copy": entity_copy, "set_field": object.__setattr__}
+            exec("\n".join(lines), scope)  # noqa: S102 (field names only; any odd name goes through getattr)
+            _COPIERS[kind] = scope["copy"]
+    return _COPIERS[kind]
 
 
 def entity_copy(value: Any, memo: dict[int, Any] | None = None) -> Any:
@@ -57,11 +74,8 @@ def entity_copy(value: Any, memo: dict[int, Any] | None = None) -> Any:
     elif kind is tuple:
         items = tuple(entity_copy(item, memo) for item in value)
         new = memo[id(value)] = value if all(a is b for a, b in zip(items, value)) else items
-    elif (names := _slotted_fields(kind)) is not None:
-        new = memo[id(value)] = object.__new__(kind)
-        for name in names:
-            item = getattr(value, name)
-            object.__setattr__(new, name, item if type(item) in _IMMUTABLE else entity_copy(item, memo))
+    elif (copier := _copier(kind)) is not None:
+        new = copier(value, memo)
     else:
         new = memo[id(value)] = copy.deepcopy(value, {})
     return new

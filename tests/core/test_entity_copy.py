@@ -73,3 +73,17 @@ def test_objects_shared_inside_an_entity_stay_shared_and_the_original_is_untouch
     copied.pair[1].append(9)
     assert original == Entity("x", {"steps": [1, 2], "nested": {"a": [3]}}, Inner([0]), (1, [2]),
                               alias=original.meta)
+
+
+@dataclass(frozen=True, slots=True)
+class Frozen:
+    at: int
+    parts: list
+
+
+def test_a_frozen_dataclass_inside_an_entity_is_copied_too():
+    original = Entity("y", {}, Inner([1]), (Frozen(1, [2]),))
+    copied = entity_copy(original)
+    assert copied == original and copied.pair[0] is not original.pair[0]
+    copied.pair[0].parts.append(3)
+    assert original.pair[0].parts == [2]
