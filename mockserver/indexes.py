@@ -27,11 +27,25 @@ class Where:
         self.test = test
 
 
-def new_index(spec: "Key | Where", entities: Any = None) -> "SortedIndex | Members":
+class GroupBy:
+    """In a collection's `index_keys`: index the ids by the value of `key`, each group in the collection's
+    own order (`Grouped`), for a list filtered by an equality the provider documents (a brand)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: Key) -> None:
+        self.key = key
+
+
+def new_index(spec: "Key | Where | GroupBy", entities: Any = None) -> "SortedIndex | Members | Grouped":
     """The index `spec` asks for, of `entities` (a mapping id -> entity) when given."""
     items = () if entities is None else entities.items()
     if isinstance(spec, Where):
         return Members(spec.test, {entity_id for entity_id, entity in items if spec.test(entity)})
+    if isinstance(spec, GroupBy):
+        grouped = Grouped(spec.key)
+        grouped.regroup(items)
+        return grouped
     return SortedIndex(spec, sorted((spec(entity), entity_id) for entity_id, entity in items))
 
 
@@ -106,3 +120,59 @@ class Members:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+class Grouped:
+    """The ids by the value of a key, each group in the collection's order (dict order: an added id goes
+    last, a replaced one keeps its place). When a write may have put an id out of that order (its key
+    changed, or an id took back a fixture's fixed place: mockserver.overlay), its group is marked `stale`
+    and the collection regroups it from its own order on the next read (Collection.group)."""
+
+    __slots__ = ("key", "groups", "placed", "stale", "_own")
+
+    def __init__(self, key: Key, groups: dict[Any, dict[str, None]] | None = None,
+                 placed: Any = None) -> None:
+        self.key = key
+        self.groups: dict[Any, dict[str, None]] = {} if groups is None else groups
+        self.placed = placed  # ids that have a fixed place in the order (a tenant's fixture ids), or None
+        self.stale: set[Any] = set()
+        self._own: set[Any] | None = None if groups is not None else set()  # groups this one may change
+
+    def _group(self, value: Any) -> dict[str, None]:
+        if self._own is None:  # shared with the fixtures: copy the map on the first change
+            self.groups, self._own = dict(self.groups), set()
+        if value not in self._own:
+            self.groups[value] = dict(self.groups.get(value, {}))
+            self._own.add(value)
+        return self.groups[value]
+
+    def put(self, entity_id: str, old: Any, new: Any) -> None:
+        value = self.key(new)
+        if old is not None:
+            before = self.key(old)
+            if before == value and entity_id in self.groups.get(value, ()):
+                return  # replaced in place: same group, same place
+            self.remove(entity_id, old)
+            self.stale.add(value)  # it keeps its place in the collection, not at the group's end
+        elif self.placed is not None and entity_id in self.placed:
+            self.stale.add(value)  # a fixture id: its place may be the fixture's, not the end
+        self._group(value)[entity_id] = None
+
+    def remove(self, entity_id: str, old: Any) -> None:
+        value = self.key(old)
+        if entity_id in self.groups.get(value, ()):
+            del self._group(value)[entity_id]
+
+    def regroup(self, items: Any) -> None:
+        """Every group made again from (id, entity) pairs in the collection's order."""
+        groups: dict[Any, dict[str, None]] = {}
+        for entity_id, entity in items:
+            groups.setdefault(self.key(entity), {})[entity_id] = None
+        self.groups, self._own, self.stale = groups, set(groups), set()
+
+    def shared(self, leave_out: set[str] | dict[str, Any]) -> "Grouped":
+        return Grouped(self.key, {value: {i: None for i in ids if i not in leave_out}
+                                  for value, ids in self.groups.items()})
+
+    def view(self, placed: Any = None) -> "Grouped":
+        return Grouped(self.key, self.groups, placed)

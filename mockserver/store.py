@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import orjson
 
 from mockserver.api import EntityRejected
-from mockserver.indexes import Members, SortedIndex, Where, new_index
+from mockserver.indexes import Grouped, GroupBy, Members, SortedIndex, Where, new_index
 from mockserver.overlay import Overlay, SharedEntities
 
 T = TypeVar("T")
@@ -132,8 +132,8 @@ class Collection(Generic[T]):
     # name -> key: the entities kept in that key's order on every add and delete (mockserver.indexes),
     # for lists that cost the page; or name -> Where(test): the ids of the entities passing the test. A
     # key (a test) must be of what changes only by replacing the entity.
-    index_keys: dict[str, Callable[[T], Any] | Where] = field(default_factory=dict, repr=False, compare=False)
-    indexes: dict[str, SortedIndex | Members] = field(init=False, repr=False, compare=False)
+    index_keys: dict[str, Callable[[T], Any] | Where | GroupBy] = field(default_factory=dict, repr=False, compare=False)
+    indexes: dict[str, SortedIndex | Members | Grouped] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.indexes = {name: new_index(spec) for name, spec in self.index_keys.items()}
@@ -162,6 +162,19 @@ class Collection(Generic[T]):
                 self._touch(entity_id, entity)
             self.settle(entity)
         return entity
+
+    def group(self, name: str, value: Any) -> Iterator[T]:
+        """The entities whose key `name` (a GroupBy index) is `value`, in the collection's order, each up
+        to the clock (as iterating the collection gives them, without walking the rest)."""
+        index = self.indexes[name]
+        if value in index.stale:  # type: ignore[union-attr]
+            index.regroup(self.entities.items())  # type: ignore[union-attr]
+        for entity_id in list(index.groups.get(value, ())):  # type: ignore[union-attr]
+            entity = self.entities.get(entity_id)
+            if entity is not None:
+                self._touch(entity_id, entity)
+                self.settle(entity)
+                yield entity
 
     def read(self, entity_id: str) -> T | None:
         """The entity, up to the clock, to read only: a shared fixture entity is not copied (mockserver.overlay)
@@ -257,7 +270,8 @@ class Store:
             given_all = (fixtures or {}).get(name, ())
             if isinstance(given_all, SharedEntities):
                 collection.entities = Overlay(given_all)
-                collection.indexes = {name: index.view() for name, index in given_all.indexes.items()}
+                collection.indexes = {name: index.view(given_all.ids) if isinstance(index, Grouped) else index.view()
+                                      for name, index in given_all.indexes.items()}
                 pairs: Iterable[tuple[str, dict[str, Any]]] = given_all.clocked.items()
             else:
                 pairs = ((str(given["id"]), share_strings(given, seen)) for given in given_all)

@@ -16,6 +16,7 @@ from mockserver.providers.loop_messaging.errors import (
     campaign_not_found,
     invalid_field,
 )
+from mockserver.indexes import GroupBy
 from mockserver.store import Collection, Rendered, Store
 
 
@@ -62,14 +63,20 @@ CAMPAIGN_FIELDS = Campaign.field_names()
 SEND_FIELDS = Send.field_names()
 
 
+def _brand(campaign: Campaign) -> Any:
+    return campaign.brand_id
+
+
 class MessagingBackend(ClockedCampaigns, Store):
     machine = rules.CAMPAIGN
     stored_types = (Campaign, Send)  # what --state-file may rebuild (mockserver.tenant_state)
 
     def __init__(self, env: Environment, fixtures: dict[str, Any] | None) -> None:
         self.env = env
+        # By brand: the list answers one brand's campaigns without walking the others (issue 17).
         self.campaigns: Collection[Campaign] = Collection(self._build_campaign, Campaign.render, self._settle,
-                                                               moves=self._moves)
+                                                               moves=self._moves,
+                                                               index_keys={"brand": GroupBy(_brand)})
         self.collections = {"campaigns": self.campaigns}
         # Segments only feed scheduled campaigns their recipients; no documented operation shows them.
         self.segments: dict[str, list[dict[str, str]]] = {
@@ -123,8 +130,8 @@ class MessagingBackend(ClockedCampaigns, Store):
         return self.campaigns.add(campaign.id, campaign)
 
     def campaigns_of(self, brand_id: str, status: str | None = None) -> list[Campaign]:
-        return [c for c in self.campaigns
-                if c.brand_id == brand_id and (status is None or c.status == status)]
+        # The status moves with the clock: filtered once each campaign of the brand is settled.
+        return [c for c in self.campaigns.group("brand", brand_id) if status is None or c.status == status]
 
     def schedule(self, campaign_id: str, scheduled_at: str) -> Campaign:
         campaign = self.campaign(campaign_id)
