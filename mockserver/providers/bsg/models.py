@@ -451,27 +451,51 @@ class BsgBackend(Store):
         wanted_campaign, wanted_id = query.get("filter[campaign_id]"), query.get("filter[id]")
         reference = query.get("filter[reference_id]")
         found: list[messages.Message] = []
+        sort, descending = query.get("sort", "id"), query.get("way", "asc") == "desc"
+        offset, limit = query.get("page[offset]", 0), query.get("page[limit]", rules.MESSAGE_PAGE_DEFAULT)
         # Only campaigns with messages (an index: fixture campaigns without recipients are most), or the one named.
         ids = self.campaigns.indexes["messaging"].ids if wanted_campaign is None else (str(wanted_campaign),)
-        for campaign in map(self.campaigns.read, ids):
-            if campaign is None or campaign.recipients is None or (
-                    wanted_campaign is not None and campaign.id != wanted_campaign):
-                continue
-            if not since <= rules.parse_date(campaign.created_at) <= until:
-                continue
+        chosen = [campaign for campaign in map(self.campaigns.read, ids)
+                  if campaign is not None and campaign.recipients is not None
+                  and (wanted_campaign is None or campaign.id == wanted_campaign)
+                  and since <= rules.parse_date(campaign.created_at) <= until]
+        if sort == "id" and wanted_id is None and reference is None:
+            return self._message_page(chosen, descending, offset, limit)
+        for campaign in chosen:
             if wanted_id is not None:
                 one = messages.find(campaign, wanted_id)
                 found += [one] if one is not None and (reference is None or one.reference == reference) else []
                 continue
             found += [m for m in messages.messages(campaign) if reference is None or m.reference == reference]
-        sort = query.get("sort", "id")
         keys = {"id": lambda m: (m.id,), "phone": lambda m: (m.number, m.id),
                 "delivered": lambda m: (m.status in rules.DELIVERED_STATUSES and m.handled_at is not None,
                                         m.handled_at or datetime.min.replace(tzinfo=UTC), m.id)}
-        found.sort(key=keys[sort], reverse=query.get("way", "asc") == "desc")
-        offset, limit = query.get("page[offset]", 0), query.get("page[limit]", rules.MESSAGE_PAGE_DEFAULT)
+        found.sort(key=keys[sort], reverse=descending)
         page = [m.render() for m in found[offset:offset + limit]]
         return page, {"page": {"total": len(found), "limit": limit, "offset": offset}}
+
+    @staticmethod
+    def _message_page(chosen: list[Campaign], descending: bool, offset: int,
+                      limit: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The page in id order without making every message: a campaign's messages hold the ids
+        first_message_id + 0 .. n - 1, and campaigns' ranges never overlap, so campaigns in the order of
+        their first id give the messages in id order; only the page's messages are made (issue 17)."""
+        chosen.sort(key=lambda campaign: campaign.first_message_id, reverse=descending)
+        total = sum(len(campaign.recipients) for campaign in chosen)
+        page: list[dict[str, Any]] = []
+        skip = offset
+        for campaign in chosen:
+            count = len(campaign.recipients)
+            if skip >= count:
+                skip -= count
+                continue
+            order = range(count - 1, -1, -1) if descending else range(count)
+            for index in order[skip:skip + limit - len(page)]:
+                page.append(messages.message(campaign, index).render())
+            skip = 0
+            if len(page) >= limit:
+                break
+        return page, {"page": {"total": total, "limit": limit, "offset": offset}}
 
     def wants_callbacks(self) -> bool:
         return bool(self.setting("rcs_callback_url")) or bool(self.campaigns.indexes["own_callback"].ids)
