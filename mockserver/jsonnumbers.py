@@ -7,19 +7,22 @@ from typing import Any
 
 # orjson writes integers of at most 64 bits: a larger integral float stays a float (still a JSON integer).
 _LOWEST, _HIGHEST = -(2**63), 2**64 - 1
+_WALKED = frozenset({float, dict, list})  # a parsed body's types are exactly these (no subclasses)
 
 
 def integral_as_int(value: Any) -> Any:
-    """`value` with every float that holds a whole number (within 64 bits) made an int; dicts and lists
-    are changed in place (a freshly parsed body belongs to the request)."""
-    if isinstance(value, float):
+    """`value` (as the JSON parser made it) with every float that holds a whole number (within 64 bits)
+    made an int; dicts and lists are changed in place (a freshly parsed body belongs to the request).
+    Types are compared exactly: every body of every write walks through here (~3x an isinstance walk)."""
+    kind = type(value)
+    if kind is float:
         return int(value) if value.is_integer() and _LOWEST <= value <= _HIGHEST else value
-    if isinstance(value, dict):
+    if kind is dict:
         for key, item in value.items():
-            if isinstance(item, float | dict | list):
+            if type(item) in _WALKED:
                 value[key] = integral_as_int(item)
-    elif isinstance(value, list):
+    elif kind is list:
         for index, item in enumerate(value):
-            if isinstance(item, float | dict | list):
+            if type(item) in _WALKED:
                 value[index] = integral_as_int(item)
     return value
