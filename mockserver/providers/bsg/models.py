@@ -367,12 +367,7 @@ class BsgBackend(Store):
 
     def search(self, query: dict[str, Any]) -> tuple[list[Campaign], dict[str, Any]]:
         now = self.env.now()
-        try:
-            until = rules.parse_date(query["filter[to]"]) if "filter[to]" in query else now
-            since = (rules.parse_date(query["filter[from]"]) if "filter[from]" in query
-                     else rules.months_before(until, rules.LIST_WINDOW_MONTHS))
-        except ValueError:
-            raise ERRORS.unprocessable({"filter": ["The filter dates must match the format Y-m-d H:i:s."]}) from None
+        since, until = self._dates(query, now)
         kind = query.get("filter[type]", rules.LIST_DEFAULT_TYPE)
         if ("search[field]" in query) != ("search[value]" in query):
             raise ERRORS.unprocessable({"search": ["search[field] and search[value] go together."]})
@@ -430,14 +425,22 @@ class BsgBackend(Store):
     def message(self, campaign: Campaign, index: int) -> messages.Message:
         return messages.message(campaign, index)
 
-    def _window(self, query: dict[str, Any]) -> tuple[datetime, datetime]:
-        now = self.env.now()
+    @staticmethod
+    def _dates(query: dict[str, Any], now: datetime) -> tuple[datetime, datetime]:
+        """A list's `filter[from]`/`filter[to]`: by default the LIST_WINDOW_MONTHS up to now."""
         try:
             until = rules.parse_date(query["filter[to]"]) if "filter[to]" in query else now
             since = (rules.parse_date(query["filter[from]"]) if "filter[from]" in query
                      else rules.months_before(until, rules.LIST_WINDOW_MONTHS))
         except ValueError:
             raise ERRORS.unprocessable({"filter": ["The filter dates must match the format Y-m-d H:i:s."]}) from None
+        return since, until
+
+    def _window(self, query: dict[str, Any]) -> tuple[datetime, datetime]:
+        """The messages list's window: as the campaigns list's, but never in the future nor longer than
+        the documented 3 months (the messages page)."""
+        now = self.env.now()
+        since, until = self._dates(query, now)
         if since > now or until > now:
             raise ERRORS.unprocessable({"filter": ["Future dates are not allowed."]})
         if since < rules.months_before(until, rules.LIST_WINDOW_MONTHS):
