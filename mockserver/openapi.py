@@ -94,12 +94,18 @@ def _link_control_plane(combined: dict[str, Any], apis: list[Api], contracts: di
                     item[method]["operationId"]: {"operationId": item[method]["operationId"],
                                                   "parameters": {"id": "$request.path.id"}}
                     for method in ("get", "delete") if method in item}}
+        operations = {operation.operation_id: operation for operation in contracts[api.id].operations}
         for collection, targets in contracts[api.id].document.get(STATE_LINKS, {}).items():
             answer = combined["paths"][f"{control.prefix}/state"]["get"]["responses"]["200"]
-            answer["links"] = {**answer.get("links", {}), **{
-                target: {"operationId": target, "requestBody": {
-                    name: f"$response.body#/{api.id}/{collection}/0/{field}" for name, field in fields.items()}}
-                for target, fields in targets.items()}}
+            for target, fields in targets.items():
+                in_path = {p.name for p in operations[target].parameters if p.location == "path"}
+                values = {name: f"$response.body#/{api.id}/{collection}/0/{field}" for name, field in fields.items()}
+                link: dict[str, Any] = {"operationId": target}
+                if in_path & set(values):
+                    link["parameters"] = {name: value for name, value in values.items() if name in in_path}
+                if set(values) - in_path:
+                    link["requestBody"] = {name: value for name, value in values.items() if name not in in_path}
+                answer["links"] = {**answer.get("links", {}), target: link}
         for collection, targets in contracts[api.id].document.get(CONTROL_LINKS, {}).items():
             item = combined["paths"].get(f"{control.prefix}/{api.id}/{collection}/{{id}}")
             if item is None or "put" not in item:
