@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 CHUNK = 64 * 1024
+RELEASE_ABOVE = 1024 * 1024  # fixture files past this size give their parse heap back to the OS
 
 
 def exact(data: bytes) -> bytes:
@@ -58,6 +59,7 @@ class FixtureTemplate:
     def _split(self) -> None:
         if self._path is None:
             return
+        large = self._path.stat().st_size > RELEASE_ABOVE
         for key, value in self._read(self._path).items():
             if isinstance(value, list):
                 packer = zlib.compressobj(1)
@@ -66,7 +68,8 @@ class FixtureTemplate:
             else:
                 self._parts[key] = (False, zlib.compress(orjson.dumps(value), 1))
         self._path = None
-        release_freed_memory()
+        if large:  # a full collection costs in proportion to every live object: worth it only for a big parse
+            release_freed_memory()
 
     def fresh(self) -> dict[str, Any]:
         """A new copy; its lists are iterators that decode each item when it is reached, and a shared

@@ -10,6 +10,26 @@ from tests.support import make_app
 
 pytest_plugins = ["pytester"]
 
+# Under pytest-xdist (`-n 2 --dist loadgroup`, the suite's default) a module's tests stay together on one
+# worker, in file order: many share a module-scoped server or browser, and some check what the tests before
+# them produced. The modules below hold independent, slow tests, so their tests are spread over workers.
+SPREAD = {
+    "tests/contract/test_schemathesis.py",
+    "tests/plugin/test_plugin.py",
+    "tests/plugin/test_configuration.py",
+    "tests/coverage/test_plugin_coverage.py",
+    "tests/core/test_fast_validation.py",
+    "tests/core/test_startup_errors.py",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        if module not in SPREAD:
+            item.add_marker(pytest.mark.xdist_group(module))
+
 
 @pytest.fixture
 def app():
