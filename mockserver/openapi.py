@@ -15,7 +15,21 @@ COMPONENTS_REF = "#/components/"
 def api_document(api: Api, contract: Contract) -> dict[str, Any]:
     document = copy.deepcopy(contract.document)
     document["servers"] = [{"url": api.prefix}]
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            _declare_body_limit(operation, document)
     return document
+
+
+def _declare_body_limit(operation: Any, document: dict[str, Any]) -> None:
+    """The edge refuses a body over its limit with 413 before any operation sees it (README: contracts):
+    say so on every operation that takes a body, in the API's error shape, so a client or a fuzzer that
+    sends one is not told an undocumented status."""
+    if isinstance(operation, dict) and "requestBody" in operation and "x-error-schema" in document:
+        operation["responses"].setdefault("413", {
+            "description": "The body is over the mock's size limit (1 MiB by default)",
+            "x-mock-assumption": "the mock's own limit; the providers document none",
+            "content": {"application/json": {"schema": {"$ref": document["x-error-schema"]}}}})
 
 
 def renamed(node: Any, prefix: str) -> Any:
@@ -48,6 +62,7 @@ def combined_document(apis: list[Api], contracts: dict[str, Contract]) -> dict[s
         for path, item in document.get("paths", {}).items():
             item = copy.deepcopy(item)
             for operation in item.values():
+                _declare_body_limit(operation, document)
                 if isinstance(operation, dict) and "responses" in operation:
                     if security is not None:
                         operation.setdefault("security", security)
