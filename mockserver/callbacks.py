@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 
 from mockserver.clock import after, iso
-from mockserver.faults import _contains  # the same subset match as the calls' faults
+from mockserver.faults import contains, take_first  # matched and counted as the calls' faults are
 
 log = logging.getLogger("mockserver")
 
@@ -72,14 +72,8 @@ class Outbox:
     fault_ids: int = 0
 
     def take_fault(self, body: Any) -> CallbackFault | None:
-        for fault in self.faults:
-            if (fault.times is None or fault.times > 0) and _contains(body, fault.match):
-                if fault.times is not None:
-                    fault.times -= 1
-                    if fault.times == 0:
-                        self.faults.remove(fault)
-                return fault
-        return None
+        return take_first(self.faults, lambda fault: (fault.times is None or fault.times > 0)
+                          and contains(body, fault.match))
 
     def misbehave(self, fresh: list[Report], now: datetime) -> list[Report]:
         """The reports that just fell due, as the callback faults would have them go: late ones held back,

@@ -3,15 +3,33 @@ query or body contain `match`) answer a documented error status, or a canned ans
 with a body given when the fault was armed), or wait first, or lose their connection. A faulted call never
 reaches its handler, so it changes no state."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 
-def _contains(actual: Any, expected: Any) -> bool:
+def contains(actual: Any, expected: Any) -> bool:
     """`expected` is a subset of `actual`: every key it names has a matching value."""
     if isinstance(expected, dict):
-        return isinstance(actual, dict) and all(k in actual and _contains(actual[k], v) for k, v in expected.items())
+        return isinstance(actual, dict) and all(k in actual and contains(actual[k], v) for k, v in expected.items())
     return actual == expected
+
+
+F = TypeVar("F")
+
+
+def take_first(armed: list[F], applies: Callable[[F], bool]) -> F | None:
+    """The first armed fault that applies, its `times` counted down and retired from `armed` when spent
+    (`times` None: until removed). Calls' faults and callback faults count alike."""
+    for fault in armed:
+        if applies(fault):
+            times = fault.times  # type: ignore[attr-defined]
+            if times is not None:
+                fault.times = times - 1  # type: ignore[attr-defined]
+                if times == 1:
+                    armed.remove(fault)
+            return fault
+    return None
 
 
 @dataclass
@@ -28,7 +46,7 @@ class Fault:
 
     def applies(self, provider: str, operation_id: str, request: dict[str, Any]) -> bool:
         return (self.provider == provider and self.operation_id == operation_id
-                and (self.times is None or self.times > 0) and _contains(request, self.match))
+                and (self.times is None or self.times > 0) and contains(request, self.match))
 
     def render(self) -> dict[str, Any]:
         return {"id": self.id, "provider": self.provider, "operationId": self.operation_id, "status": self.status,
@@ -48,14 +66,7 @@ class Faults:
 
     def take(self, provider: str, operation_id: str, request: dict[str, Any]) -> Fault | None:
         """The first fault for this call, counted down (and retired when spent)."""
-        for fault in self._faults:
-            if fault.applies(provider, operation_id, request):
-                if fault.times is not None:
-                    fault.times -= 1
-                    if fault.times == 0:
-                        self._faults.remove(fault)
-                return fault
-        return None
+        return take_first(self._faults, lambda fault: fault.applies(provider, operation_id, request))
 
     def __iter__(self):
         return iter(list(self._faults))

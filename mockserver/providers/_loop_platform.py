@@ -6,6 +6,7 @@ Not a provider (discovery skips `_` modules)."""
 from datetime import datetime
 from typing import Any, ClassVar
 
+from mockserver.api import Environment
 from mockserver.clock import iso, parse_iso
 from mockserver.delivery import Delivery
 from mockserver.statemachine import StateMachine
@@ -59,7 +60,7 @@ class ClockedCampaigns:
     (`_current_send`)."""
 
     machine: ClassVar[StateMachine]
-    env: Any  # mockserver.tenancy.Environment
+    env: Environment
 
     def _start(self, campaign: Any, target: str, at: datetime, recipients: list[dict[str, str]]) -> DeliveringSend:
         raise NotImplementedError
