@@ -28,13 +28,16 @@ class MockServerApp(Starlette):
 
     def __init__(self, endpoints: list[tuple[str, ApiEndpoint | UpstreamEndpoint]], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.endpoints = sorted(endpoints, key=lambda item: -len(item[0]))  # /commcom/api before /commcom
+        # By a path's first segment, each list longest prefix first (/commcom/api before /commcom).
+        self.endpoints: dict[str, list[tuple[str, ApiEndpoint | UpstreamEndpoint]]] = {}
+        for prefix, endpoint in sorted(endpoints, key=lambda item: -len(item[0])):
+            self.endpoints.setdefault(_first_segment(prefix), []).append((prefix, endpoint))
 
     def endpoint_for(self, path: str) -> tuple[ApiEndpoint | UpstreamEndpoint, str] | None:
-        if ui.serves(path):  # the live state page's files: under /__mock, but no control-plane call
-            return None
-        for prefix, endpoint in self.endpoints:
+        for prefix, endpoint in self.endpoints.get(_first_segment(path), ()):
             if path.startswith(prefix) and (len(path) == len(prefix) or path[len(prefix)] == "/"):
+                if ui.serves(path):  # the live state page's files: under /__mock, but no control-plane call
+                    return None
                 return endpoint, path[len(prefix):] or "/"  # /__mock is the control plane's index
         return None
 
@@ -48,6 +51,10 @@ class MockServerApp(Starlette):
             await endpoint.serve(scope, receive, send, below)
         else:
             await super().__call__(scope, receive, send)
+
+
+def _first_segment(path: str) -> str:
+    return path.split("/", 2)[1] if path.startswith("/") and len(path) > 1 else ""
 
 
 def create_app(settings: Settings | None = None) -> MockServerApp:

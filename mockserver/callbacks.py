@@ -163,16 +163,20 @@ class Dispatcher:
         box = self._outboxes.get(tenant)
         return list(box.log) if box is not None else []
 
-    def kick(self, tenant: Any) -> None:
+    def kick(self, tenant: Any, source: Any = None) -> None:
         """Collect what the tenant's clock made due since the last look, and send it (from a task). Never
-        raises: a callback is the mock's own doing and must not fail the call that made it due."""
+        raises: a callback is the mock's own doing and must not fail the call that made it due. `source`:
+        the backend a provider's call acted on (None: a control-plane call, which may move any); a call
+        to a provider that sends no callbacks changes nothing due (time passing is the ticker's)."""
+        if source is not None and getattr(source, "wants_callbacks", None) is None:
+            return
         try:
             self._collect(tenant)
         except Exception:  # a bug in a provider's callbacks: logged, the call answered all the same
             log.exception("callbacks: collecting failed")
 
     def _collect(self, tenant: Any) -> None:
-        # After every call: only backends that may send callbacks are asked (no closure made per backend).
+        # Only backends that may send callbacks are asked (no closure made per backend).
         backends = [b for b in tenant.backends.values()
                     if (wants := getattr(b, "wants_callbacks", None)) is not None and wants()]
         box = self._outboxes.get(tenant)
@@ -190,13 +194,15 @@ class Dispatcher:
             box.queue.extend(sorted(due, key=lambda r: r.due))
         if box.queue:
             self._start(tenant, box)
+        elif not tenant.clock.frozen:
+            self._start(tenant, None)  # a running clock makes reports due by itself: the ticker looks
 
-    def _start(self, tenant: Any, box: Outbox) -> None:
+    def _start(self, tenant: Any, box: Outbox | None) -> None:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return  # no event loop (a synchronous test harness): the reports wait for the next kick
-        if box.worker is None or box.worker.done():
+        if box is not None and (box.worker is None or box.worker.done()):
             box.worker = loop.create_task(self._drain(tenant, box))
         if self._ticker is None or self._ticker.done():
             self._ticker = loop.create_task(self._tick())

@@ -21,6 +21,7 @@ from mockserver.errors import ApiError, Problem
 from mockserver.faults import Fault
 from mockserver.jsonlimits import MAX_DEPTH, may_be_too_deep, too_deep
 from mockserver.jsonnumbers import integral_as_int
+from mockserver.read_cache import KeptAnswer, ReadCache
 from mockserver.runtime import Runtime
 from mockserver.streaming import Streamed, stream
 from mockserver.store import Undo
@@ -56,12 +57,17 @@ class Dropped(Exception):
 async def read_body(request: "Incoming", receive: Receive, limit: int) -> bytes:
     """The whole body, refused as soon as it is known to pass `limit`: by its declared length before
     reading anything, else while it streams in."""
-    declared = request.header(b"content-length") or ""
+    declared = request.content_length
     if declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
+    message = await receive()
+    if not message.get("more_body", False) and message["type"] == "http.request":
+        body = message.get("body", b"")  # the usual case: the whole body in one message
+        if len(body) > limit:
+            raise BodyTooLarge
+        return body
     chunks, size = [], 0
     while True:
-        message = await receive()
         if message["type"] != "http.request":
             break  # the client went away
         chunk = message.get("body", b"")
@@ -71,13 +77,14 @@ async def read_body(request: "Incoming", receive: Receive, limit: int) -> bytes:
         chunks.append(chunk)
         if not message.get("more_body", False):
             break
+        message = await receive()
     return b"".join(chunks)
 
 
 def bearer_token(request: "Incoming") -> str | None:
     if request.token is not _UNREAD:  # read once a call (the tenant's, then the handler's)
         return request.token
-    scheme, _, token = (request.header(b"authorization") or "").partition(" ")
+    scheme, _, token = request.authorization.decode("latin-1").partition(" ")
     token = token.strip()
     request.token = token if scheme.lower() == "bearer" and token else None
     return request.token
@@ -104,13 +111,16 @@ class Answer:
     violations: tuple[str, ...] = ()
     fault: Fault | None = None
     undo: Undo | None = None  # the call's changes, while they may still be taken back
+    encoded: bytes | None = None  # the body as sent, when already known (a kept answer)
+    media_type: bytes = b"application/json"
+    timeless: bool = False  # its handler never read the clock (mockserver.read_cache)
 
 
 class Incoming:
     """What the edge needs of a request, read straight off the ASGI scope (cheaper than Starlette's
     Request, which builds every header and query structure whether it is used or not)."""
 
-    __slots__ = ("method", "path", "headers", "query_string", "_query", "token")
+    __slots__ = ("method", "path", "headers", "query_string", "_query", "token", "authorization", "content_length")
 
     def __init__(self, scope: Scope, path: str) -> None:
         self.method: str = scope["method"]
@@ -119,6 +129,13 @@ class Incoming:
         self.query_string: bytes = scope.get("query_string", b"")
         self._query: dict[str, str] | None = None
         self.token: Any = _UNREAD  # the bearer token, once bearer_token has read it
+        # The two headers every call reads, found in one pass (ASGI gives names in lower case).
+        self.authorization = self.content_length = b""
+        for key, value in self.headers:
+            if key == b"authorization":
+                self.authorization = self.authorization or value
+            elif key == b"content-length":
+                self.content_length = self.content_length or value
 
     def header(self, name: bytes) -> str | None:
         for key, value in self.headers:
@@ -184,9 +201,13 @@ class ApiEndpoint:
 
     async def serve_tenant(self, scope: Scope, receive: Receive, send: Send, request: Incoming, path: str,
                            tenant: Tenant | None) -> None:
+        # A call that may change some tenant makes every kept answer stale: a provider's reads are all
+        # that cannot (mockserver.read_cache).
+        reads = tenant.reads if tenant is not None and self.journaled and request.method in ("GET", "HEAD") else None
         try:
             raw = await read_body(request, receive, self.runtime.settings.max_body_bytes)
-            answer = await self.answer(scope, request, path, raw, tenant)
+            kept = self.kept(reads, path, request, raw, tenant)
+            answer = kept if kept is not None else await self.answer(scope, request, path, raw, tenant)
         except BodyTooLarge:
             raw = b""
             error = self.errors.too_large(self.runtime.settings.max_body_bytes)
@@ -203,6 +224,8 @@ class ApiEndpoint:
             log.exception("%s: unexpected error answering %s %s", self.api.id, request.method, path)
             raw, error = b"", self.errors.fault(500, "The mock failed unexpectedly: see its log.")
             answer = self.checked(Answer(error.status, error.body))
+        if reads is None:
+            self.runtime.generation.moved()  # after the handler, with no await since it ran
         if tenant is not None:
             tenant.clock.pin()  # still pinned since run_handler, or pinned now: the journal's time is the handler's
         if isinstance(answer.body, Streamed):  # a large read (the control plane's state): never journaled
@@ -218,8 +241,16 @@ class ApiEndpoint:
             if undo is not None and answer.status >= 400:
                 undo.take_back()  # a refused or failed call leaves no change behind
             self.count(answer)
-            text = answer.body if isinstance(answer.body, Text) else None
-            encoded = text.body.encode() if text else orjson.dumps(answer.body)
+            if answer.encoded is not None:
+                encoded, media_type = answer.encoded, answer.media_type
+            elif isinstance(answer.body, Text):
+                encoded, media_type = answer.body.body.encode(), answer.body.media_type.encode()
+            else:
+                encoded, media_type = orjson.dumps(answer.body), b"application/json"
+            if reads is not None and answer.timeless and answer.status < 400 and answer.fault is None and not raw:
+                reads.keep(self.api.id, request.method, path, request.query_string, KeptAnswer(
+                    self.runtime.generation.value, answer.operation, answer.status, encoded, answer.headers,
+                    media_type, answer.violations))
             if tenant is not None and self.journaled:
                 tenant.journal.record(
                     iso(tenant.clock.now()), self.api.id, answer.operation.operation_id if answer.operation else None,
@@ -233,16 +264,16 @@ class ApiEndpoint:
                 undo.take_back()
             error = self.errors.fault(500, "The mock failed unexpectedly: see its log.")
             answer = self.checked(Answer(error.status, error.body))
-            text, encoded = None, orjson.dumps(answer.body)
+            encoded, media_type = orjson.dumps(answer.body), b"application/json"
         finally:
             if undo is not None:
                 undo.close()
             if tenant is not None:
                 tenant.clock.unpin()
         if tenant is not None and answer.status < 400:
-            self.runtime.callbacks.kick(tenant)  # what this call (an advance, a create) made due leaves now
-        await send_json(send, answer.status, encoded, answer.headers,
-                        text.media_type.encode() if text else b"application/json")
+            # What this call (an advance, a create) made due leaves now.
+            self.runtime.callbacks.kick(tenant, tenant.backends.get(self.api.id) if self.journaled else None)
+        await send_json(send, answer.status, encoded, answer.headers, media_type)
 
     def count(self, answer: Answer) -> None:
         """The answer is an outcome of its operation (a fault's too); the call's legal moves happened
@@ -253,6 +284,20 @@ class ApiEndpoint:
         if self.journaled and answer.operation is not None:
             recording.outcome(self.api.id, answer.operation.operation_id, answer.status)
         recording.close(answer.status < 400)
+
+    def kept(self, reads: ReadCache | None, path: str, request: Incoming, raw: bytes,
+             tenant: Tenant | None) -> Answer | None:
+        """The answer kept for this read, if it still holds: counted and journaled as a fresh one is."""
+        if reads is None or raw or tenant is None or tenant.faults or tenant.unreadable:
+            return None
+        kept = reads.get(self.runtime.generation.value, self.api.id, request.method, path, request.query_string)
+        if kept is None:
+            return None
+        self.runtime.answered[(self.api.id, kept.operation.operation_id, kept.status)] += 1
+        if kept.violations:  # kept only when not strict: each answer that breaks its contract is counted
+            self.runtime.violations.record(self.api.id, kept.operation.operation_id, kept.status, list(kept.violations))
+        return Answer(kept.status, None, kept.headers, kept.operation, kept.violations, encoded=kept.encoded,
+                      media_type=kept.media_type)
 
     async def answer(self, scope: Scope, request: Incoming, path: str, raw: bytes, tenant: Tenant | None) -> Answer:
         match = self.contract.match(request.method, path)
@@ -289,6 +334,7 @@ class ApiEndpoint:
             answer.undo = Undo((call.backend,) if call.backend is not None else call.tenant.backends.values())
         try:
             answer.status, answer.body = self.api.handlers[answer.operation.operation_id](call)
+            answer.timeless = call.tenant is not None and not call.tenant.clock.consulted
         except ApiError:
             raise  # a refusal: serve_tenant takes back anything done before it
         except Exception:
@@ -311,7 +357,7 @@ class ApiEndpoint:
         return Call(self.runtime, tenant, backend, params, query, body, token)
 
     def fault_for(self, call: Call, operation: Operation) -> Fault | None:
-        if call.tenant is None or not self.journaled:
+        if call.tenant is None or not self.journaled or not call.tenant.faults:
             return None
         return call.tenant.faults.take(self.api.id, operation.operation_id,
                                        {"params": call.params, "query": call.query, "body": call.body})

@@ -71,6 +71,9 @@ class Faults:
     def __iter__(self):
         return iter(list(self._faults))
 
+    def __len__(self) -> int:
+        return len(self._faults)
+
     def remove(self, fault_id: str | None = None) -> int:
         before = len(self._faults)
         self._faults = [] if fault_id is None else [f for f in self._faults if f.id != fault_id]

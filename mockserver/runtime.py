@@ -16,6 +16,7 @@ from mockserver.fixture_check import check_fixtures
 from mockserver.fixtures import FixtureTemplate
 from mockserver.persistence import StateFile
 from mockserver.proxy.drift import DriftReport
+from mockserver.read_cache import Generation
 from mockserver.settings import Settings
 from mockserver.tenancy import Tenants
 from mockserver.tenant_state import state_codec
@@ -76,6 +77,8 @@ class Runtime:
         self.unauthenticated: Counter[str] = Counter()
         # Which documented outcomes and transitions were exercised, per tenant and in all (GET /__mock/coverage).
         self.coverage = CoverageBook(settings.max_tenants)
+        # Moved by every call that may change a tenant: the answers kept of reads are of one generation.
+        self.generation = Generation()
         self.catalogue = Catalogue.of(providers, self.contracts)
 
     def accepts(self, token: str | None) -> bool:

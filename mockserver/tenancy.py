@@ -6,7 +6,7 @@ memory."""
 import hashlib
 import logging
 import random
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from typing import Any
 
 from mockserver.api import Backend, Environment, Provider
@@ -15,6 +15,7 @@ from mockserver.faults import Faults
 from mockserver.fixtures import FixtureTemplate
 from mockserver.journal import Journal
 from mockserver.persistence import StateFile, StoredStateError
+from mockserver.read_cache import ReadCache
 from mockserver.settings import Settings
 from mockserver.tenant_state import backend_state, restore_backend
 
@@ -66,6 +67,7 @@ class Tenant:
             if pid in stored:
                 restore_backend(backends[pid], stored[pid])
         self.clock, self.journal, self.faults, self._env, self.backends = clock, journal, faults, env, backends
+        self.reads = ReadCache()
         self.unreadable = None
 
     def reset(self, with_fixtures: bool = True) -> None:
@@ -77,6 +79,7 @@ class Tenant:
             pid: provider.backend(self._env, self._fixture(pid) if with_fixtures else None)
             for pid, provider in self._providers.items()
         }
+        self.reads = ReadCache()  # answers to reads kept meanwhile (mockserver.read_cache)
         self.unreadable = None
 
 
@@ -93,7 +96,7 @@ class Tenants:
         self._providers = providers
         self._fixtures = fixtures
         self._tenants: OrderedDict[str, Tenant] = OrderedDict()
-        self._pins: Counter[str] = Counter()  # token -> requests holding its tenant
+        self._pins: dict[str, int] = {}  # token -> requests holding its tenant (none: absent)
 
     def get(self, token: str) -> Tenant:
         tenant = self._tenants.get(token)
@@ -123,7 +126,8 @@ class Tenants:
 
     def acquire(self, token: str) -> Tenant:
         """The token's tenant, pinned until `release`."""
-        self._pins[token] += 1
+        pins = self._pins
+        pins[token] = pins.get(token, 0) + 1
         try:
             return self.get(token)
         except BaseException:
@@ -131,9 +135,12 @@ class Tenants:
             raise
 
     def release(self, token: str) -> None:
-        self._pins[token] -= 1
-        if self._pins[token] <= 0:
-            del self._pins[token]
+        held = self._pins[token] - 1
+        if held > 0:
+            self._pins[token] = held
+            return
+        del self._pins[token]
+        if len(self._tenants) > self._settings.max_tenants:
             self._evict()
 
     def _evict(self) -> None:
