@@ -54,7 +54,8 @@ class MockServerApp(Starlette):
 
 
 def _first_segment(path: str) -> str:
-    return path.split("/", 2)[1] if path.startswith("/") and len(path) > 1 else ""
+    end = path.find("/", 1)
+    return path[1:end] if end > 0 else path[1:]
 
 
 def create_app(settings: Settings | None = None) -> MockServerApp:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -186,8 +186,10 @@ class Parameter:
         """Query and path values arrive as text; a parameter typed as a number or boolean is converted
         where the text allows, and otherwise left as text for the schema to refuse."""
         kind = self.schema.source.get("type")
+        if kind is None or kind == "string":
+            return raw
         try:
-            if kind == "integer" and re.fullmatch(r"-?\d{1,18}", raw):
+            if kind == "integer" and _INTEGER.fullmatch(raw):
                 return int(raw)
             if kind == "number":
                 return float(raw)
@@ -196,6 +198,9 @@ class Parameter:
         if kind == "boolean" and raw in ("true", "false"):
             return raw == "true"
         return raw
+
+
+_INTEGER = re.compile(r"-?\d{1,18}")
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,14 @@ class Operation:
     responses: dict[int, Schema | None]
     descriptions: dict[int, str]  # the contract's words for each status ("Cancel failed", ...)
     secured: bool
+
+    @cached_property
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(param for param in self.parameters if param.location == "path")
+
+    @cached_property
+    def query_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(param for param in self.parameters if param.location == "query")
 
 
 @dataclass(frozen=True)

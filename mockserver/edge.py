@@ -153,8 +153,9 @@ class Incoming:
 
 async def send_json(send: Send, status: int, body: bytes, headers: dict[str, str] | None = None,
                     media_type: bytes = b"application/json") -> None:
-    raw_headers = [(b"content-type", media_type), (b"content-length", str(len(body)).encode())]
-    raw_headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
+    raw_headers = [(b"content-type", media_type), (b"content-length", b"%d" % len(body))]
+    if headers:
+        raw_headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     await send({"type": "http.response.body", "body": body})
 
@@ -182,22 +183,19 @@ class ApiEndpoint:
             await send_json(send, 200, self._openapi)
             return
         token = bearer_token(request)
+        # The call's coverage recording is current while it is served (mockserver.coverage): the state
+        # machines count what it attempts and what the clock moves meanwhile, for its tenant and the server.
         if not self.runtime.accepts(token):
-            await self.counted(scope, receive, send, request, path, None)
+            with self.runtime.coverage.recording(None):
+                await self.serve_tenant(scope, receive, send, request, path, None)
             return
         # Held (pinned) until answered: evicting it meanwhile would let the next request load a second copy.
         tenant = self.runtime.tenants.acquire(token)
         try:
-            await self.counted(scope, receive, send, request, path, tenant)
+            with self.runtime.coverage.recording(token):
+                await self.serve_tenant(scope, receive, send, request, path, tenant)
         finally:
             self.runtime.tenants.release(token)
-
-    async def counted(self, scope: Scope, receive: Receive, send: Send, request: Incoming, path: str,
-                      tenant: Tenant | None) -> None:
-        """serve_tenant, with the call's coverage recording current (mockserver.coverage): the state
-        machines count what it attempts and what the clock moves meanwhile, for its tenant and the server."""
-        with self.runtime.coverage.recording(tenant.token if tenant is not None else None):
-            await self.serve_tenant(scope, receive, send, request, path, tenant)
 
     async def serve_tenant(self, scope: Scope, receive: Receive, send: Send, request: Incoming, path: str,
                            tenant: Tenant | None) -> None:
@@ -270,8 +268,9 @@ class ApiEndpoint:
                 undo.close()
             if tenant is not None:
                 tenant.clock.unpin()
-        if tenant is not None and answer.status < 400:
-            # What this call (an advance, a create) made due leaves now.
+        if tenant is not None and answer.status < 400 and reads is None and request.method != "GET":
+            # What this call (an advance, a create) made due leaves now; reads make nothing due (what a
+            # running clock makes due meanwhile is the dispatcher's ticker's).
             self.runtime.callbacks.kick(tenant, tenant.backends.get(self.api.id) if self.journaled else None)
         await send_json(send, answer.status, encoded, answer.headers, media_type)
 
@@ -374,9 +373,7 @@ class ApiEndpoint:
 
     def path_params(self, operation: Operation, raw: dict[str, str]) -> dict[str, Any]:
         params = {}
-        for param in operation.parameters:
-            if param.location != "path":
-                continue
+        for param in operation.path_parameters:
             value = param.coerce(raw[param.name])  # ASGI has already percent-decoded the path
             if not param.schema.is_valid(value):
                 # As a router would: a malformed id names no resource, and gets the API's own 404 for one.
@@ -404,9 +401,9 @@ class ApiEndpoint:
 
     def query(self, operation: Operation, request: Incoming) -> dict[str, Any]:
         query, problems = {}, []
-        for param in operation.parameters:
-            if param.location != "query":
-                continue
+        if not operation.query_parameters and not (self.refuses_unknown_query and request.query_string):
+            return query
+        for param in operation.query_parameters:
             raw = request.query.get(param.name)
             if raw is None:
                 if param.required:
@@ -418,7 +415,7 @@ class ApiEndpoint:
             else:
                 problems += param.schema.problems(value, prefix=param.name)
         if self.refuses_unknown_query and request.query_string:
-            known = sorted(param.name for param in operation.parameters if param.location == "query")
+            known = sorted(param.name for param in operation.query_parameters)
             takes = f"it takes {', '.join(known)}" if known else "it takes none"
             problems += [Problem(name, f"is not a query parameter of {operation.operation_id} ({takes})")
                          for name in sorted(set(request.query) - set(known))]

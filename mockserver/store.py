@@ -241,9 +241,11 @@ class Undo:
     touches, only for calls that may write; reads never open one."""
 
     def __init__(self, backends: Iterable[Any]) -> None:
-        self._collections = [c for backend in backends for c in getattr(backend, "collections", {}).values()]
-        for collection in self._collections:
-            collection.undo = {}
+        self._collections: list[Collection[Any]] = []
+        for backend in backends:
+            for collection in getattr(backend, "collections", {}).values():
+                collection.undo = {}
+                self._collections.append(collection)
 
     def take_back(self) -> None:
         for collection in self._collections:
