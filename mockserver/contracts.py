@@ -253,8 +253,11 @@ class Contract:
         # Routing by index, not by a scan of every operation: a parameter never spans a "/", so a path
         # can only match the templates with as many segments (each list keeps the order above).
         self._by_segments: dict[int, list[Operation]] = {}
+        self._literal: dict[str, list[Operation]] = {}  # a path without parameters: found by a lookup
         for op in self._routes:
             self._by_segments.setdefault(op.path.count("/"), []).append(op)
+            if "{" not in op.path:
+                self._literal.setdefault(op.path, []).append(op)
 
     def schema(self, schema: dict[str, Any] | str) -> Schema:
         if isinstance(schema, str):
@@ -296,6 +299,13 @@ class Contract:
 
     def match(self, method: str, path: str) -> Match | list[str]:
         """The operation for this request, or the methods the path allows (empty: no such path)."""
+        literal_ops = self._literal.get(path)
+        if literal_ops is not None:  # a literal path (/campaigns/price) is never a template's (/campaigns/{id})
+            for op in literal_ops:
+                if op.method == method:
+                    return Match(op, {})
+            allowed = [op.method for op in literal_ops]
+            return self.match("GET", path) if method == "HEAD" and "GET" in allowed else allowed
         allowed, literal = [], False
         for op in self._by_segments.get(path.count("/"), ()):  # literal paths first
             found = op.pattern.match(path)
