@@ -168,7 +168,7 @@ def test_a_cancelled_campaign_is_not_moved_by_the_clock():
 # -- which recipients can be delivered, per channel ------------------------------------------------------
 
 
-@pytest.mark.parametrize(("channel", "recipient", "ok"), [
+ADDRESSES = [
     ("email", "ann@example.com", True),
     ("email", "first.last+tag@mail.example.co.uk", True),
     ("email", "ann@example", False),
@@ -184,9 +184,18 @@ def test_a_cancelled_campaign_is_not_moved_by_the_clock():
     ("sms", "ann@example.com", False),
     ("push", "anything at all", True),
     ("in_app", "usr_1", True),
-])
+]
+
+
+@pytest.mark.parametrize(("channel", "recipient", "ok"), ADDRESSES)
 def test_deliverable(channel, recipient, ok):
     assert rules.deliverable(channel, recipient) is ok
+
+
+@pytest.mark.parametrize("channel", ["email", "sms", "push"])
+def test_a_sends_outcomes_are_each_recipients_deliverable(channel):
+    recipients = [{"person_id": f"p{i}", "recipient": r} for i, (_, r, _) in enumerate(ADDRESSES)]
+    assert rules.outcomes(channel, recipients) == [rules.deliverable(channel, r["recipient"]) for r in recipients]
 
 
 def test_a_send_counts_an_undeliverable_recipient_as_failed_on_its_channel():

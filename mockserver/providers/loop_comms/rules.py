@@ -48,6 +48,16 @@ def deliverable(channel: str, recipient: str) -> bool:
     return rule is None or bool(rule.match(recipient))
 
 
+def outcomes(channel: str, recipients: list[dict[str, str]]) -> list[bool]:
+    """`deliverable` for each recipient of a send, the channel's rule looked up once: a send may name
+    thousands, and the per-recipient lookup and call cost as much as the match itself."""
+    rule = ADDRESS_RULES.get(channel)
+    if rule is None:
+        return [True] * len(recipients)
+    match = rule.match
+    return [match(r["recipient"]) is not None for r in recipients]
+
+
 # ASSUMPTION: the seeds do not say whom a scheduled campaign goes out to (comms has no segments the mock
 # could resolve `segment_criteria` against, and send's recipients come with the call). When the clock
 # starts a scheduled campaign at its scheduled_at, its send goes to the recipients the fixtures list for
