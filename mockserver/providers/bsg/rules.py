@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from mockserver.clock import iso
 from mockserver.statemachine import StateMachine
 
 # The SDK's status enum; the seed's field table describes all but moderation.
@@ -108,10 +109,10 @@ DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 def render_date(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    moment = moment.astimezone(UTC)
-    # By hand, not strftime: glibc's %Y does not zero-pad years before 1000 ("999-06-01 00:00:00").
-    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
-            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}")
+    # From the RFC 3339 text (zero-padded years: glibc's strftime %Y writes "999-06-01"), which is kept
+    # formatted by second (mockserver.clock.iso).
+    text = iso(moment)
+    return f"{text[:10]} {text[11:19]}"
 
 
 # ASSUMPTION: dates a client sends may also be ISO 8601 with a "T" (and optional fraction and offset; none
