@@ -4,7 +4,6 @@ plane is an API without one. The bottom of the package: it names nothing that se
 (handlers take a mockserver.call.Call, which does)."""
 
 import random
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +28,14 @@ class Text:
 Reply = tuple[int, Any]
 
 
+def _uuid4_text(bits: int) -> str:
+    """str(uuid.UUID(int=bits, version=4)), without building the UUID (a third of the cost): the version
+    and variant bits set as uuid does, then the canonical 8-4-4-4-12 text."""
+    bits = (bits & ~(0xF000 << 64) & ~(0xC000 << 48)) | (4 << 76) | (0x8000 << 48)
+    text = "%032x" % bits
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
 @dataclass
 class Environment:
     """What a backend may use besides its own entities."""
@@ -42,7 +49,7 @@ class Environment:
 
     def new_uuid(self) -> str:
         """A version-4 UUID from the tenant's random stream (reproducible under --seed)."""
-        return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
+        return _uuid4_text(self.random.getrandbits(128))
 
 
 class Backend(Protocol):

@@ -20,7 +20,7 @@ from mockserver.contracts import Contract, Match, Operation
 from mockserver.errors import ApiError, Problem
 from mockserver.faults import Fault
 from mockserver.jsonlimits import MAX_DEPTH, may_be_too_deep, too_deep
-from mockserver.jsonnumbers import integral_as_int
+from mockserver.jsonnumbers import integral_as_int, may_hold_floats
 from mockserver.read_cache import KeptAnswer, ReadCache
 from mockserver.runtime import Runtime
 from mockserver.streaming import Streamed, stream
@@ -397,7 +397,7 @@ class ApiEndpoint:
                 raise self.errors.invalid([Problem("", f"The body nests deeper than {MAX_DEPTH} levels.")])
         if not operation.body.is_valid(value):
             raise self.errors.invalid(operation.body.problems(value))
-        return integral_as_int(value)
+        return integral_as_int(value) if may_hold_floats(raw) else value
 
     def query(self, operation: Operation, request: Incoming) -> dict[str, Any]:
         query, problems = {}, []

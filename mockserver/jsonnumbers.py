@@ -3,11 +3,19 @@
 refuse and which would be echoed back as `200.0`. So the edge turns every integral number of a request
 body into an int, once, for every API, before any handler sees it."""
 
+import re
 from typing import Any
 
 # orjson writes integers of at most 64 bits: a larger integral float stays a float (still a JSON integer).
 _LOWEST, _HIGHEST = -(2**63), 2**64 - 1
 _WALKED = frozenset({float, dict, list})  # a parsed body's types are exactly these (no subclasses)
+# In JSON a float is written with a digit right before its "." or exponent: a body without one holds no
+# float (a match may be inside a string: then the walk simply finds none).
+_FLOAT_MARK = re.compile(rb"[0-9][.eE]")
+
+
+def may_hold_floats(raw: bytes) -> bool:
+    return _FLOAT_MARK.search(raw) is not None
 
 
 def integral_as_int(value: Any) -> Any:
