@@ -168,8 +168,10 @@ class Dispatcher:
         raises: a callback is the mock's own doing and must not fail the call that made it due. `source`:
         the backend a provider's call acted on (None: a control-plane call, which may move any); a call
         to a provider that sends no callbacks changes nothing due (time passing is the ticker's)."""
-        if source is not None and getattr(source, "wants_callbacks", None) is None:
-            return
+        if source is not None:
+            wants = getattr(source, "wants_callbacks", None)
+            if wants is None or (tenant not in self._outboxes and not wants()):
+                return  # nothing pending, and the provider called wants none
         try:
             self._collect(tenant)
         except Exception:  # a bug in a provider's callbacks: logged, the call answered all the same
