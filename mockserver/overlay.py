@@ -64,13 +64,16 @@ def entity_copy(value: Any, memo: dict[int, Any] | None = None) -> Any:
     if done is not None:
         return done
     new: Any
-    if kind is dict:
-        new = memo[id(value)] = {}
-        for key, item in value.items():
-            new[key] = entity_copy(item, memo)
+    if kind is dict:  # copied whole at C speed, then only what is not immutable copied again
+        new = memo[id(value)] = value.copy()
+        for key, item in new.items():
+            if type(item) not in _IMMUTABLE:
+                new[key] = entity_copy(item, memo)
     elif kind is list:
-        new = memo[id(value)] = []
-        new.extend(entity_copy(item, memo) for item in value)
+        new = memo[id(value)] = value.copy()
+        for index, item in enumerate(new):
+            if type(item) not in _IMMUTABLE:
+                new[index] = entity_copy(item, memo)
     elif kind is tuple:
         items = tuple(entity_copy(item, memo) for item in value)
         new = memo[id(value)] = value if all(a is b for a, b in zip(items, value)) else items
