@@ -132,19 +132,18 @@ class Overlay(Generic[T]):
 
     def own(self, entity_id: str) -> Any:
         """The entity, the tenant's own: a shared one is copied into the tenant first (None: no such id)."""
-        mine = self._mine.get(entity_id)
-        if mine is not None or entity_id in self._gone:
-            return mine
-        shared = self._shared.static.get(entity_id)
-        if shared is None:
-            return None
-        own = self._mine[entity_id] = entity_copy(shared)
-        return own
+        return self.copied(entity_id)[0]
 
     def copied(self, entity_id: str) -> tuple[Any, bool]:
         """`own`, and whether it copied a shared entity just now."""
-        fresh = entity_id not in self._mine and entity_id not in self._gone and entity_id in self._shared.static
-        return self.own(entity_id), fresh
+        mine = self._mine.get(entity_id)
+        if mine is not None or entity_id in self._gone:
+            return mine, False
+        shared = self._shared.static.get(entity_id)
+        if shared is None:
+            return None, False
+        own = self._mine[entity_id] = entity_copy(shared)
+        return own, True
 
     def disown(self, entity_id: str) -> T:
         """The shared fixture entity back in its place (the undo of a call that copied it): whatever the
