@@ -86,6 +86,8 @@ class Schema:
         self._fast = jsonschema_rs.Draft202012Validator(bundled(schema, document), formats=FAST_FORMATS,
                                                         validate_formats=True)
         self._reference: Draft202012Validator | None = None
+        # Most path parameters are just text: asked of every call, answered without crossing into Rust.
+        self._only_text = schema == {"type": "string"}
 
     @property
     def reference(self) -> Draft202012Validator:
@@ -95,6 +97,8 @@ class Schema:
         return self._reference
 
     def is_valid(self, instance: Any) -> bool:
+        if self._only_text:
+            return type(instance) is str or (isinstance(instance, str) and self._fast.is_valid(instance))
         return self._fast.is_valid(instance)
 
     def problems(self, instance: Any, prefix: str = "") -> list[Problem]:
