@@ -215,6 +215,9 @@ def main(argv: list[str] | None = None) -> None:
         sock = listen(settings.host, settings.port)
     except (StartupError, FixtureError, StateFileError) as error:
         sys.exit(f"mockserver: {error}")
+    # What start-up built (contracts, the shared fixture entities) lives as long as the process: left out
+    # of every later collection. No tenant exists yet, so nothing a reset or an eviction frees is frozen.
+    gc.freeze()
     base = f"http://{settings.host}:{settings.port}"
     print(f"mockserver on {base}", flush=True)
     for api in app.state.runtime.apis:
