@@ -47,3 +47,19 @@ def test_what_one_campaign_or_send_changes_shows_nowhere_else():
     three = new_campaign(client, "three")
     assert client.get(f"{BASE}/{three}").json()["data"]["meta"] == pristine
     assert rules.default_meta() == pristine
+
+
+def test_a_stopped_send_keeps_sharing_what_it_shared_while_live():
+    client = client_for(APP, "commcom-compact-stopped")
+    freeze(client)
+    campaign = new_campaign(client)
+    send_id = put_send(client, campaign, MULTISTEP, status="in_progress")["id"]
+    advance(client, 3600)
+    send = RUNTIME.tenants.get("commcom-compact-stopped").backends["commcom"].sends.entities[send_id]
+    live = send.meta
+    assert stop(client, campaign, send_id).status_code == 200
+    stopped = send.meta
+    assert stopped["multistep_status"]["status"] == "stopped"
+    assert all(stopped[key] is live[key] for key in live if key != "multistep_status")
+    for key in ("planner_data", "initial_brands", "last_timezones"):
+        assert stopped["multistep_status"][key] is live["multistep_status"][key]

@@ -7,7 +7,6 @@ import math
 import re
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -23,8 +22,7 @@ class Step(NamedTuple):  # a tuple: a long send makes thousands, and a tuple is 
     total: int  # running total after this step
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):  # a tuple: made on every read of a live send, and cheaper than a frozen dataclass
     recent: tuple[Step, ...]  # the last steps done by `now`, at most rules.STEPS_SHOWN of them
     count: int  # how many steps were done by `now`
     started: bool
