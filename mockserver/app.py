@@ -84,6 +84,8 @@ def create_app(settings: Settings | None = None) -> MockServerApp:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         await proxy.aclose()  # without a lifespan (lifespan="off"), the client simply ends with its loop
+        if runtime.state_file is not None:
+            runtime.state_file.close()  # its write-ahead log folded in: the file alone holds every tenant
 
     # GET / sends a browser to the live state page (mockserver/ui); GET /__mock is the JSON index.
     app = MockServerApp(endpoints, routes=[Route("/openapi.json", combined_openapi, methods=["GET"]), *ui.routes()],
