@@ -62,8 +62,9 @@ def report(results: Results, mode_name: str) -> str:
             [f"cancel one campaign, median: 200 vs {n} campaigns",
              f"{scale['cancel_small_ms']:.2f} ms vs {scale['cancel_big_ms']:.2f} ms"],
         ]
-        for label, status, seconds, size in scale["calls"]:
-            facts.append([label, "-" if status is None else f"{seconds:.3f} s (status {status}, {size / 1e3:,.0f} kB)"])
+        for label, status, seconds, size, *few in scale["calls"]:
+            value = "-" if status is None else f"{seconds * 1000:,.2f} ms (status {status}, {size / 1e3:,.0f} kB)"
+            facts.append([label, f"{few[0] * 1000:,.2f} ms vs {value}" if few and status is not None else value])
         facts.append(["peak RSS after those calls", f"{scale['after_calls_peak_mb']:.1f} MB"])
         if "send_kib" in scale:
             facts.append([f"memory per live multistep commcom send after an hour of steps (tracemalloc, "
