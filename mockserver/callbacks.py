@@ -126,6 +126,7 @@ class Dispatcher:
     def __init__(self, allowed_hosts: tuple[str, ...] = ()) -> None:
         self._allowed_hosts = allowed_hosts
         self._outboxes: "weakref.WeakKeyDictionary[Any, Outbox]" = weakref.WeakKeyDictionary()
+        self._looked_at: "weakref.WeakSet[Any]" = weakref.WeakSet()  # tenants collected at least once
         self._ticker: asyncio.Task | None = None
         self._client: httpx.AsyncClient | None = None
 
@@ -163,11 +164,17 @@ class Dispatcher:
         box = self._outboxes.get(tenant)
         return list(box.log) if box is not None else []
 
-    def kick(self, tenant: Any, source: Any = None) -> None:
+    def kick(self, tenant: Any, source: Any = None, read: bool = False) -> None:
         """Collect what the tenant's clock made due since the last look, and send it (from a task). Never
         raises: a callback is the mock's own doing and must not fail the call that made it due. `source`:
         the backend a provider's call acted on (None: a control-plane call, which may move any); a call
-        to a provider that sends no callbacks changes nothing due (time passing is the ticker's)."""
+        to a provider that sends no callbacks changes nothing due. A `read` changes nothing either: only a
+        tenant's first call of all is looked at (what its fixtures make due on a running clock then goes
+        out on the ticker, started by that look)."""
+        if read:
+            if tenant in self._looked_at:
+                return
+            source = None  # the tenant's first look: at every provider
         if source is not None:
             wants = getattr(source, "wants_callbacks", None)
             if wants is None or (tenant not in self._outboxes and not wants()):
@@ -176,6 +183,7 @@ class Dispatcher:
             self._collect(tenant)
         except Exception:  # a bug in a provider's callbacks: logged, the call answered all the same
             log.exception("callbacks: collecting failed")
+        self._looked_at.add(tenant)
 
     def _collect(self, tenant: Any) -> None:
         # Only backends that may send callbacks are asked (no closure made per backend).

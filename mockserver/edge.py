@@ -268,10 +268,11 @@ class ApiEndpoint:
                 undo.close()
             if tenant is not None:
                 tenant.clock.unpin()
-        if tenant is not None and answer.status < 400 and reads is None and request.method != "GET":
-            # What this call (an advance, a create) made due leaves now; reads make nothing due (what a
-            # running clock makes due meanwhile is the dispatcher's ticker's).
-            self.runtime.callbacks.kick(tenant, tenant.backends.get(self.api.id) if self.journaled else None)
+        if tenant is not None and answer.status < 400:
+            # What this call (an advance, a create) made due leaves now (what a running clock makes due
+            # meanwhile is the dispatcher's ticker's).
+            self.runtime.callbacks.kick(tenant, tenant.backends.get(self.api.id) if self.journaled else None,
+                                        read=request.method in ("GET", "HEAD"))
         await send_json(send, answer.status, encoded, answer.headers, media_type)
 
     def count(self, answer: Answer) -> None:
