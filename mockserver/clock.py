@@ -123,7 +123,7 @@ class Clock:
 # Formatted times, by instant: a call formats its pinned now several times, and a list formats the same
 # fixture times on every call. Bounded; emptied when full (a datetime hashes once, then keeps its hash).
 _FORMATTED: dict[datetime, str] = {}
-_FORMATTED_MAX = 16_384
+_FORMATTED_MAX = 1_024  # ~100 kB at most: the hot path needs only the last few
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -148,7 +148,7 @@ def _iso(moment: datetime) -> str:
     second = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
     prefix = _SECONDS.get(second)
     if prefix is None:
-        if len(_SECONDS) >= _FORMATTED_MAX:
+        if len(_SECONDS) >= _FORMATTED_MAX:  # the same bound
             _SECONDS.clear()
         prefix = _SECONDS[second] = moment.isoformat(timespec="seconds")[:-6]  # without its "+00:00"
     return "%s.%03dZ" % (prefix, moment.microsecond // 1000)
