@@ -2,14 +2,18 @@
 clock: their current status for GET /api/messages and the detail counts, and each status change with its
 moment, for the RCS status callback. Nothing here is stored per message."""
 
+import weakref
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime
 from typing import Any
 
 from mockserver.providers.bsg import rules
-from mockserver.providers.bsg.plan import handled_at
+from mockserver.providers.bsg.plan import Recipients, handled_at
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,62 @@ def find(campaign: Any, message_id: int) -> Message | None:
     if campaign.recipients is None or not 0 <= index < len(campaign.recipients):
         return None
     return message(campaign, index)
+
+
+# --- recipient orders, for the messages list -----------------------------------------------------------
+# A campaign's recipients never change once it is created (a replacement brings a new Recipients), so
+# their order by number and by reference is worked out once per Recipients and kept here, outside the
+# entity: nothing extra is persisted (--state-file), copied (a shared fixture's copy-on-write, undo) or
+# written into a shared fixture entity. Keyed by the object's identity, held weakly: an entry goes with
+# its Recipients, and a copy (a tenant's, a reloaded state's) gets its own. Only an array of indexes
+# (4 bytes a recipient) is kept per order.
+
+class _Orders:
+    __slots__ = ("recipients", "by_number", "by_reference")
+
+    def __init__(self, recipients: weakref.ref) -> None:
+        self.recipients = recipients
+        self.by_number: array | None = None  # indexes in (number, index) order
+        self.by_reference: array | None = None  # indexes with a str reference, in (reference, index) order
+
+
+_ORDERS: dict[int, _Orders] = {}
+
+
+def _forget(key: int, gone: weakref.ref) -> None:
+    orders = _ORDERS.get(key)
+    if orders is not None and orders.recipients is gone:  # not a newer object's, under a reused id
+        _ORDERS.pop(key, None)
+
+
+def _orders(recipients: Recipients) -> _Orders:
+    key = id(recipients)
+    orders = _ORDERS.get(key)
+    if orders is None or orders.recipients() is not recipients:
+        orders = _ORDERS[key] = _Orders(weakref.ref(recipients, partial(_forget, key)))
+    return orders
+
+
+def by_number(recipients: Recipients) -> Sequence[int]:
+    """Its recipients' indexes in (number, index) order: its messages in (number, id) order."""
+    orders = _orders(recipients)
+    if orders.by_number is None:
+        numbers = recipients.numbers  # a stable sort: equal numbers stay in index (id) order
+        orders.by_number = array("i", sorted(range(len(numbers)), key=numbers.__getitem__))
+    return orders.by_number
+
+
+def referring(recipients: Recipients, reference: str) -> Sequence[int]:
+    """The indexes, in order, of its recipients whose reference is `reference`. Only str references are
+    kept in the order (a query's reference is a str, which no other JSON value equals)."""
+    orders = _orders(recipients)
+    references = recipients.references
+    if orders.by_reference is None:
+        orders.by_reference = array("i", sorted((i for i, r in enumerate(references) if isinstance(r, str)),
+                                                key=references.__getitem__))
+    spots, at = orders.by_reference, references.__getitem__
+    start = bisect_left(spots, reference, key=at)
+    return spots[start:bisect_right(spots, reference, lo=start, key=at)]
 
 
 def status_counts(campaign: Any) -> Counter[str]:

@@ -1,6 +1,9 @@
 """bsg state, with no HTTP: RCS campaigns and the contact groups they are sent to. A campaign moves by the
 tenant's clock (moderation, schedule, sending, done), worked out whenever it is read or written."""
 
+import heapq
+import itertools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -462,14 +465,23 @@ class BsgBackend(Store):
                   if campaign is not None and campaign.recipients is not None
                   and (wanted_campaign is None or campaign.id == wanted_campaign)
                   and since <= rules.parse_date(campaign.created_at) <= until]
-        if sort == "id" and wanted_id is None and reference is None:
-            return self._message_page(chosen, descending, offset, limit)
+        if wanted_id is None and (reference is None or isinstance(reference, str)):
+            if sort == "id" and reference is None:
+                return self._message_page(chosen, descending, offset, limit)
+            if sort in ("id", "phone"):
+                return self._merged_page(chosen, sort == "phone", reference, descending, offset, limit)
         for campaign in chosen:
             if wanted_id is not None:
                 one = messages.find(campaign, wanted_id)
                 found += [one] if one is not None and (reference is None or one.reference == reference) else []
-                continue
-            found += [m for m in messages.messages(campaign) if reference is None or m.reference == reference]
+            elif isinstance(reference, str):
+                found += [messages.message(campaign, index)
+                          for index in messages.referring(campaign.recipients, reference)]
+            else:
+                # sort=delivered with no reference (or one that is not a str, which no order kept
+                # covers): its key (whether and when delivered) moves with the clock, so no order kept per
+                # campaign holds; every message is made and sorted, as before.
+                found += [m for m in messages.messages(campaign) if reference is None or m.reference == reference]
         keys = {"id": lambda m: (m.id,), "phone": lambda m: (m.number, m.id),
                 "delivered": lambda m: (m.status in rules.DELIVERED_STATUSES and m.handled_at is not None,
                                         m.handled_at or datetime.min.replace(tzinfo=UTC), m.id)}
@@ -500,6 +512,33 @@ class BsgBackend(Store):
                 break
         return page, {"page": {"total": total, "limit": limit, "offset": offset}}
 
+    @staticmethod
+    def _merged_page(chosen: list[Campaign], by_phone: bool, reference: str | None, descending: bool,
+                     offset: int, limit: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The page in (number, id) or id order, of every message or of those with the reference,
+        without making the others: each campaign's indexes come in that order already (its order by
+        number and its recipients by reference are kept once, messages.by_number and .referring), so
+        merging the campaigns gives the whole order and only the first offset + limit are walked.
+        Message ids do not repeat among campaigns; were two ever equal, the campaign's place in `chosen`
+        then the index break the tie as the stable sort of every message did (in both directions)."""
+        runs, total = [], 0
+        for place, campaign in enumerate(chosen):
+            recipients = campaign.recipients
+            if reference is not None:
+                indexes = messages.referring(recipients, reference)
+                if by_phone and len(indexes) > 1:
+                    indexes = sorted(indexes, key=recipients.numbers.__getitem__)  # stable: id order kept
+            else:
+                indexes = messages.by_number(recipients) if by_phone else range(len(recipients))
+            if not indexes:
+                continue
+            total += len(indexes)
+            runs.append(_run(campaign, -place if descending else place, indexes, by_phone, descending))
+        merged = heapq.merge(*runs, reverse=descending)
+        page = [messages.message(chosen[abs(item[-2])], item[-1]).render()
+                for item in itertools.islice(merged, offset, offset + limit)]
+        return page, {"page": {"total": total, "limit": limit, "offset": offset}}
+
     def wants_callbacks(self) -> bool:
         return bool(self.setting("rcs_callback_url")) or bool(self.campaigns.indexes["own_callback"].ids)
 
@@ -516,6 +555,18 @@ class BsgBackend(Store):
         found = [change for campaign in campaigns for change in messages.changes(campaign, since, until)]
         found.sort(key=lambda c: (c.moment, c.message_id, c.order))
         return found
+
+
+def _run(campaign: Campaign, place: int, indexes: Sequence[int], by_phone: bool,
+         descending: bool) -> Iterator[tuple[Any, ...]]:
+    """A campaign's messages as merge keys, (number, id, place, index) or (id, place, index), in the
+    page's direction."""
+    first = campaign.first_message_id
+    order = reversed(indexes) if descending else indexes
+    if by_phone:
+        numbers = campaign.recipients.numbers
+        return ((numbers[index], first + index, place, index) for index in order)
+    return ((first + index, place, index) for index in order)
 
 
 def _merged(base: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
