@@ -123,7 +123,7 @@ class Clock:
 # Formatted times, by instant: a call formats its pinned now several times, and a list formats the same
 # fixture times on every call. Bounded; emptied when full (a datetime hashes once, then keeps its hash).
 _FORMATTED: dict[datetime, str] = {}
-_FORMATTED_MAX = 1_024  # ~100 kB at most: the hot path needs only the last few
+_FORMATTED_MAX = 4_096  # well under 1 MB: a call formats a few new instants, a list the same fixture ones
 
 
 def iso(moment: datetime | None) -> str | None:
