@@ -56,3 +56,15 @@ def test_smoke_run_measures_its_scenario_and_no_request_fails(wrk):
     assert float(row["req/s"]) > 0, row
     assert int(row["non-2xx"]) == 0, f"{row['non-2xx']} error answers ({row['note']})"
     assert "socket errors" not in row["note"] and "failed" not in row["note"], row
+
+
+def test_the_in_process_harness_runs_a_scenario_and_the_floor():
+    """`benchmarks/in_process.py` (CPU a request without sockets, docs/performance.md): a few requests of
+    one scenario, each answered below 300 (the harness exits otherwise), and a figure for it and the floor."""
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "in_process.py"), "control clock",
+                           "--requests", "50"], check=False, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    figures = {line.rsplit(" ", 4)[0].strip(): float(line.split()[-4]) for line in done.stdout.splitlines()
+               if line.endswith("µs a request")}
+    assert set(figures) == {"floor: one Starlette route", "control clock"}, done.stdout
+    assert all(value > 0 for value in figures.values())
