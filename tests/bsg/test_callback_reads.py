@@ -40,14 +40,17 @@ def tenant_with(clock: Clock) -> Tenant:
     return Tenant(clock=clock, backends={"bsg": Reporting(), "loop-comms": Silent()})
 
 
+def frozen_tenant() -> Tenant:
+    clock = Clock()
+    clock.freeze(True)
+    return tenant_with(clock)
+
+
 def test_a_tenants_first_read_of_another_provider_looks_at_every_provider():
     async def scenario():
-        dispatcher = Dispatcher()
-        clock = Clock()
-        clock.freeze(True)
-        tenant = tenant_with(clock)
+        dispatcher, tenant = Dispatcher(), frozen_tenant()
         dispatcher.kick(tenant, tenant.backends["loop-comms"], read=True)  # first call: a read elsewhere
-        clock.advance(1)
+        tenant.clock.advance(1)
         dispatcher.kick(tenant, None, read=False)  # a write (the control plane's advance) collects
         await asyncio.sleep(0.05)  # the drain task posts (refused: logged, never sent)
         return dispatcher.attempts(tenant), tenant.backends["bsg"].asked
@@ -58,13 +61,10 @@ def test_a_tenants_first_read_of_another_provider_looks_at_every_provider():
 
 def test_reads_after_the_first_do_not_look_again():
     async def scenario():
-        dispatcher = Dispatcher()
-        clock = Clock()
-        clock.freeze(True)
-        tenant = tenant_with(clock)
+        dispatcher, tenant = Dispatcher(), frozen_tenant()
         dispatcher.kick(tenant, tenant.backends["bsg"], read=True)
         first = tenant.backends["bsg"].looks
-        clock.advance(1)
+        tenant.clock.advance(1)
         for _ in range(5):
             dispatcher.kick(tenant, tenant.backends["bsg"], read=True)
         return first, tenant.backends["bsg"].looks
