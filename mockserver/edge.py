@@ -120,28 +120,22 @@ class Incoming:
     """What the edge needs of a request, read straight off the ASGI scope (cheaper than Starlette's
     Request, which builds every header and query structure whether it is used or not)."""
 
-    __slots__ = ("method", "path", "headers", "query_string", "_query", "token", "authorization", "content_length")
+    __slots__ = ("method", "path", "query_string", "_query", "token", "authorization", "content_length")
 
     def __init__(self, scope: Scope, path: str) -> None:
         self.method: str = scope["method"]
         self.path = path
-        self.headers: list[tuple[bytes, bytes]] = scope["headers"]
         self.query_string: bytes = scope.get("query_string", b"")
         self._query: dict[str, str] | None = None
         self.token: Any = _UNREAD  # the bearer token, once bearer_token has read it
-        # The two headers every call reads, found in one pass (ASGI gives names in lower case).
+        # The two headers every call reads, found in one pass (names in any case, as before this pass).
         self.authorization = self.content_length = b""
-        for key, value in self.headers:
+        for key, value in scope["headers"]:
+            key = key.lower()
             if key == b"authorization":
                 self.authorization = self.authorization or value
             elif key == b"content-length":
                 self.content_length = self.content_length or value
-
-    def header(self, name: bytes) -> str | None:
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value.decode("latin-1")
-        return None
 
     @property
     def query(self) -> dict[str, str]:

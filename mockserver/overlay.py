@@ -6,7 +6,7 @@ fixtures are.
 What is shared is only what no tenant's clock can move (a draft campaign, a finished send): an entity the
 clock moves (a scheduled campaign, a live send) depends on the tenant's own clock, so each tenant builds
 its own from the fixture's fields when it starts (they are few). A shared entity is copied into the
-tenant the first time its `Collection` fetches it by id (`own`: the way every operation that may change
+tenant the first time its `Collection` fetches it by id (`copied`: the way every operation that may change
 it reaches it); reading by `get` or by iterating uses the shared objects in place, which is safe because
 settling a shared entity changes nothing. A deleted fixture entity is remembered as gone (a tombstone)."""
 
@@ -130,12 +130,9 @@ class Overlay(Generic[T]):
             raise KeyError(entity_id)
         return entity
 
-    def own(self, entity_id: str) -> Any:
-        """The entity, the tenant's own: a shared one is copied into the tenant first (None: no such id)."""
-        return self.copied(entity_id)[0]
-
     def copied(self, entity_id: str) -> tuple[Any, bool]:
-        """`own`, and whether it copied a shared entity just now."""
+        """The entity, the tenant's own (a shared one is copied into the tenant first; None: no such id),
+        and whether it copied a shared entity just now."""
         mine = self._mine.get(entity_id)
         if mine is not None or entity_id in self._gone:
             return mine, False

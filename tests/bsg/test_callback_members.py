@@ -19,9 +19,8 @@ class CountingDict(dict):
     """A campaigns mapping that counts every walk over it."""
 
     walks = 0
-    own = dict.get  # as an Overlay fetches for writing
 
-    def copied(self, entity_id):
+    def copied(self, entity_id):  # as an Overlay fetches for writing
         return dict.get(self, entity_id), False
 
     def _walked(self):
