@@ -2,6 +2,7 @@
 becomes a 500 and fails the test that made it), and a client per tenant."""
 
 import uuid
+from collections import Counter
 
 import pytest
 from starlette.testclient import TestClient
@@ -25,6 +26,12 @@ SPREAD = {
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
+    # pytest-xdist schedules by node id: of tests sharing one it runs the first and silently drops the rest
+    # (under pytest 9.2 every schemathesis operation of a provider got the same id, and 62 went unrun).
+    shared = sorted(nodeid for nodeid, n in Counter(item.nodeid for item in items).items() if n > 1)
+    if shared:
+        raise pytest.UsageError(f"{len(shared)} node ids are shared by several tests, which pytest-xdist "
+                                f"would not all run: {', '.join(shared[:5])}")
     for item in items:
         module = item.nodeid.split("::")[0]
         if module not in SPREAD:
