@@ -69,6 +69,7 @@ async def per_request(app: Any, scenario: Scenario, requests: int) -> float:
 
 def one(name: str, requests: int) -> None:
     """Measure one scenario (the child process's work) and print its µs a request."""
+    from mockserver import collector
     from mockserver.app import create_app
     from mockserver.settings import Settings
 
@@ -77,7 +78,9 @@ def one(name: str, requests: int) -> None:
     if scenario.seed is not None:
         extra[scenario.provider] = scenario.seed(scenario.entities or requests + 2)
     with tempfile.TemporaryDirectory(prefix="mockserver-in-process-") as folder:
+        collector.collect_less()  # as `mockserver` runs: its garbage-collector settings (mockserver.cli)
         app = create_app(Settings(strict=True, fixtures_dir=write_fixtures(Path(folder), extra)))
+        collector.freeze_startup()
         print(json.dumps({"us": asyncio.run(per_request(app, scenario, requests))}))
 
 

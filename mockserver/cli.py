@@ -2,7 +2,6 @@
 environment variable; the command line wins."""
 
 import argparse
-import gc
 from importlib import metadata
 import logging
 import math
@@ -16,7 +15,7 @@ from typing import Any, NoReturn
 import uvicorn
 
 from mockserver.app import create_app
-from mockserver import provider_settings
+from mockserver import collector, provider_settings
 from mockserver.fixtures import FixtureError
 from mockserver.listening import StartupError, listen
 from mockserver.persistence import StateFileError
@@ -207,17 +206,13 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.exit(serve_sharded(settings, sys.argv[1:] if argv is None else argv, settings.shards))
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    # Fewer, cheaper garbage-collector passes: a mock holds many long-lived entities, and the default
-    # thresholds walk them all often enough to put 100 ms to 1 s pauses into the p99 (docs/performance.md).
-    gc.set_threshold(700, 10, 1000)
+    collector.collect_less()
     try:
         app = create_app(settings)
         sock = listen(settings.host, settings.port)
     except (StartupError, FixtureError, StateFileError) as error:
         sys.exit(f"mockserver: {error}")
-    # What start-up built (contracts, the shared fixture entities) lives as long as the process: left out
-    # of every later collection. No tenant exists yet, so nothing a reset or an eviction frees is frozen.
-    gc.freeze()
+    collector.freeze_startup()  # no tenant exists yet
     base = f"http://{settings.host}:{settings.port}"
     print(f"mockserver on {base}", flush=True)
     for api in app.state.runtime.apis:
