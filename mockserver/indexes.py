@@ -155,6 +155,8 @@ class Grouped:
             self.remove(entity_id, old)
             self.stale.add(value)  # it keeps its place in the collection, not at the group's end
         elif self.placed is not None and entity_id in self.placed:
+            if entity_id in self.groups.get(value, ()):
+                return  # a clocked fixture entity the tenant built: already in its place (`shared`)
             self.stale.add(value)  # a fixture id: its place may be the fixture's, not the end
         self._group(value)[entity_id] = None
 
@@ -171,8 +173,10 @@ class Grouped:
         self.groups, self._own, self.stale = groups, set(groups), set()
 
     def shared(self, leave_out: set[str] | dict[str, Any]) -> "Grouped":
-        return Grouped(self.key, {value: {i: None for i in ids if i not in leave_out}
-                                  for value, ids in self.groups.items()})
+        """A copy for tenants to share. Unlike the other indexes it keeps the ids each tenant builds itself
+        (the clocked fixture entities): a key is never what the clock moves, so each tenant's own build
+        of one lands in the group and place it already has there, and no tenant regroups at load."""
+        return Grouped(self.key, {value: dict(ids) for value, ids in self.groups.items()})
 
     def view(self, placed: Any = None) -> "Grouped":
         return Grouped(self.key, self.groups, placed)
