@@ -1,4 +1,4 @@
-"""Not a test: times GET /bsg/api/messages with sort=phone and with filter[reference_id] on a tenant
+"""Not a test: times GET /bsg/api/messages sorted by phone and by delivery, and with filter[reference_id], on a tenant
 holding many campaigns, the first call (whatever it builds once) and the calls after it.
 
     python benchmarks/bsg_messages.py [campaigns] [recipients]
@@ -38,7 +38,9 @@ def main(campaigns: int = 2000, recipients: int = 50) -> None:
                         ("sort=phone&way=desc&offset=400", {"sort": "phone", "way": "desc", "page[offset]": 400}),
                         ("filter[reference_id]", {"filter[reference_id]": "r7c1"}),
                         ("filter[reference_id]&sort=phone", {"filter[reference_id]": "r7c1", "sort": "phone"}),
-                        ("filter[reference_id]&sort=delivered", {"filter[reference_id]": "r7c1", "sort": "delivered"})]:
+                        ("filter[reference_id]&sort=delivered", {"filter[reference_id]": "r7c1", "sort": "delivered"}),
+                        ("sort=delivered", {"sort": "delivered"}),
+                        ("sort=delivered&way=desc&offset=400", {"sort": "delivered", "way": "desc", "page[offset]": 400})]:
         times = []
         for _ in range(3):
             started = time.perf_counter()

@@ -1,12 +1,13 @@
-"""GET /api/messages by phone, and filtered by reference, without making every message: a page must be the
-slice of every message of the window's campaigns, filtered (campaign, id, reference), sorted by the key
-then by id in the way asked, whatever the recipients (numbers and references repeated within and across
-campaigns, none at all), the clock, the offset and the limit. The model: every campaign's messages made one
-by one (messages.messages, the provider's rule for a campaign's messages), filtered and sorted here."""
+"""GET /api/messages by phone, by delivery, and filtered by reference, without making every message: a
+page must be the slice of every message of the window's campaigns, filtered (campaign, id, reference),
+sorted by the key then by id in the way asked, whatever the recipients (numbers and references repeated
+within and across campaigns, none at all), the clock (stretches cut by a pause or a stop), the offset and
+the limit. The model: every campaign's messages made one by one (messages.messages, the provider's rule for
+a campaign's messages), filtered and sorted here."""
 
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mockserver.providers.bsg import messages
@@ -29,8 +30,10 @@ group = st.tuples(st.just("group"), st.lists(contact, min_size=4, max_size=20))
 phones = st.tuples(st.just("send"), st.lists(contact, min_size=2, max_size=8, unique_by=lambda c: c["number"]).map(
     lambda found: [c if c.get("reference_id") not in [d.get("reference_id") for d in found[:i]]
                    else {"number": c["number"]} for i, c in enumerate(found)]))
-clock = st.one_of(st.tuples(st.just("advance"), st.sampled_from([0.5, 1, 30, 61, 3600])),
-                  st.tuples(st.just("stop"), st.integers(0, 9)))
+# Pausing (a control-plane PUT) and renewing give a campaign several sending stretches; 60.05 s is moderation
+# (60 s) and five recipients at 100 a second, 0.03 s three more: calls that land in the middle of a sending.
+clock = st.one_of(st.tuples(st.just("advance"), st.sampled_from([0.03, 0.5, 1, 30, 60.05, 61, 3600])),
+                  st.tuples(st.sampled_from(["stop", "pause", "renew"]), st.integers(0, 9)))
 steps = st.lists(st.one_of(group, phones), min_size=3, max_size=7).flatmap(
     lambda made: st.lists(clock, max_size=4).flatmap(lambda moved: st.permutations(made + moved)))
 queries = st.builds(
@@ -63,9 +66,17 @@ def expected(backend, query: dict) -> tuple[list[dict], int]:
     return [m.render() for m in every[offset:offset + limit]], len(every)
 
 
+DELIVERED = [{"sort": "delivered", "way": way, "page[offset]": 0, "page[limit]": 15} for way in ("asc", "desc")]
+
+
 @settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps, st.lists(queries, min_size=1, max_size=5))
-def test_a_page_by_phone_or_reference_is_the_slice_of_every_message(done, asked):
+# The first campaign is paused after five of its eight messages, the second sends all four of its own, then
+# the first is renewed: its last three are handled after the second's, in a stretch of their own.
+@example([("send", [{"number": n} for n in NUMBERS[:8]]), ("advance", 60.05), ("pause", 0),
+          ("send", [{"number": n} for n in NUMBERS[8:12]]), ("advance", 61), ("renew", 0), ("advance", 3600)],
+         DELIVERED)
+def test_a_page_by_phone_delivery_or_reference_is_the_slice_of_every_message(done, asked):
     client = client_for(APP, TOKEN)
     client.post("/__mock/reset")
     client.post("/__mock/clock", json={"freeze": True, "now": "2026-03-01T10:00:00Z"})
@@ -82,9 +93,13 @@ def test_a_page_by_phone_or_reference_is_the_slice_of_every_message(done, asked)
             client.post("/__mock/clock", json={"advance": arg})
             elapsed += arg
             continue
-        else:
+        else:  # refused (422) where the campaign's status does not allow it: fine
             if created:
-                client.put(f"{B}/campaigns/{created[arg % len(created)]}/stop")  # 422 once final: fine
+                campaign_id = created[arg % len(created)]
+                if action == "pause":
+                    client.put(f"/__mock/bsg/campaigns/{campaign_id}", json={"status": "paused"})
+                else:
+                    client.put(f"{B}/campaigns/{campaign_id}/{action}")
             continue
         assert answer.status_code == 200, answer.text
         created.append(answer.json()["data"]["id"])

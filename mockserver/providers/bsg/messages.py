@@ -96,12 +96,13 @@ def find(campaign: Any, message_id: int) -> Message | None:
 # (4 bytes a recipient) is kept per order.
 
 class _Orders:
-    __slots__ = ("recipients", "by_number", "by_reference")
+    __slots__ = ("recipients", "by_number", "by_reference", "by_fate")
 
     def __init__(self, recipients: weakref.ref) -> None:
         self.recipients = recipients
         self.by_number: array | None = None  # indexes in (number, index) order
         self.by_reference: array | None = None  # indexes with a str reference, in (reference, index) order
+        self.by_fate: tuple[array, array] | None = None  # indexes RCS reaches, and the others, each in order
 
 
 _ORDERS: dict[int, _Orders] = {}
@@ -141,6 +142,17 @@ def referring(recipients: Recipients, reference: str) -> Sequence[int]:
     spots, at = orders.by_reference, references.__getitem__
     start = bisect_left(spots, reference, key=at)
     return spots[start:bisect_right(spots, reference, lo=start, key=at)]
+
+
+def by_fate(recipients: Recipients) -> tuple[Sequence[int], Sequence[int]]:
+    """Its recipients' indexes, in order, split by fate: those RCS reaches (their message is delivered
+    once handled), and the others."""
+    orders = _orders(recipients)
+    if orders.by_fate is None:
+        reached = recipients.rcs
+        orders.by_fate = (array("i", (i for i, yes in enumerate(reached) if yes)),
+                          array("i", (i for i, yes in enumerate(reached) if not yes)))
+    return orders.by_fate
 
 
 def status_counts(campaign: Any) -> Counter[str]:

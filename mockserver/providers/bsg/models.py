@@ -3,6 +3,7 @@ tenant's clock (moderation, schedule, sending, done), worked out whenever it is 
 
 import heapq
 import itertools
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -470,6 +471,7 @@ class BsgBackend(Store):
                 return self._message_page(chosen, descending, offset, limit)
             if sort in ("id", "phone"):
                 return self._merged_page(chosen, sort == "phone", reference, descending, offset, limit)
+            return self._delivered_page(chosen, reference, descending, offset, limit)
         for campaign in chosen:
             if wanted_id is not None:
                 one = messages.find(campaign, wanted_id)
@@ -477,11 +479,8 @@ class BsgBackend(Store):
             elif isinstance(reference, str):
                 found += [messages.message(campaign, index)
                           for index in messages.referring(campaign.recipients, reference)]
-            else:
-                # sort=delivered with no reference (or one that is not a str, which no order kept
-                # covers): its key (whether and when delivered) moves with the clock, so no order kept per
-                # campaign holds; every message is made and sorted, as before.
-                found += [m for m in messages.messages(campaign) if reference is None or m.reference == reference]
+            else:  # a reference that is not a str (which no order kept covers): every message made
+                found += [m for m in messages.messages(campaign) if m.reference == reference]
         keys = {"id": lambda m: (m.id,), "phone": lambda m: (m.number, m.id),
                 "delivered": lambda m: (m.status in rules.DELIVERED_STATUSES and m.handled_at is not None,
                                         m.handled_at or datetime.min.replace(tzinfo=UTC), m.id)}
@@ -539,6 +538,50 @@ class BsgBackend(Store):
                 for item in itertools.islice(merged, offset, offset + limit)]
         return page, {"page": {"total": total, "limit": limit, "offset": offset}}
 
+    @staticmethod
+    def _delivered_page(chosen: list[Campaign], reference: str | None, descending: bool, offset: int,
+                        limit: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The page in (delivered, handled at, id) order without making every message. That key puts the
+        messages still waiting first (no moment: by id), then those handled and not delivered, then the
+        delivered, each by the moment it was handled. A campaign handles its recipients in index order,
+        each sending stretch after the one before, so its messages of each kind are in that order by
+        index already (messages.by_fate splits them once per recipients); merging the campaigns' runs,
+        kind after kind, gives the whole order, and only the first offset + limit are walked."""
+        waiting: list[Iterator[tuple[Any, ...]]] = []
+        missed: list[Iterator[tuple[Any, ...]]] = []
+        reached: list[Iterator[tuple[Any, ...]]] = []
+        sizes = {"waiting": 0, "missed": 0, "reached": 0}
+        for place, campaign in enumerate(chosen):
+            recipients, handled = campaign.recipients, campaign.handled
+            if reference is None:
+                yes, no = messages.by_fate(recipients)
+                kinds = {"reached": yes[:bisect_left(yes, handled)], "missed": no[:bisect_left(no, handled)],
+                         "waiting": range(handled, len(recipients))}
+            else:
+                picked = messages.referring(recipients, reference)  # in index order
+                kinds = {"reached": [i for i in picked if i < handled and recipients.rcs[i]],
+                         "missed": [i for i in picked if i < handled and not recipients.rcs[i]],
+                         "waiting": [i for i in picked if i >= handled]}
+            tie = -place if descending else place
+            for kind, runs in (("waiting", waiting), ("missed", missed), ("reached", reached)):
+                indexes = kinds[kind]
+                if indexes:
+                    sizes[kind] += len(indexes)
+                    runs.append(_fate_run(campaign, tie, indexes, kind != "waiting", descending))
+        order = [("waiting", waiting), ("missed", missed), ("reached", reached)]
+        page: list[dict[str, Any]] = []
+        skip = offset
+        for kind, runs in reversed(order) if descending else order:
+            if skip >= sizes[kind]:
+                skip -= sizes[kind]
+                continue
+            for item in itertools.islice(heapq.merge(*runs, reverse=descending), skip, skip + limit - len(page)):
+                page.append(messages.message(chosen[abs(item[-2])], item[-1]).render())
+            skip = 0
+            if len(page) >= limit:
+                break
+        return page, {"page": {"total": sum(sizes.values()), "limit": limit, "offset": offset}}
+
     def wants_callbacks(self) -> bool:
         return bool(self.setting("rcs_callback_url")) or bool(self.campaigns.indexes["own_callback"].ids)
 
@@ -566,6 +609,17 @@ def _run(campaign: Campaign, place: int, indexes: Sequence[int], by_phone: bool,
     if by_phone:
         numbers = campaign.recipients.numbers
         return ((numbers[index], first + index, place, index) for index in order)
+    return ((first + index, place, index) for index in order)
+
+
+def _fate_run(campaign: Campaign, place: int, indexes: Sequence[int], handled: bool,
+              descending: bool) -> Iterator[tuple[Any, ...]]:
+    """A campaign's messages of one kind as merge keys, (handled at, id, place, index) for handled ones or
+    (id, place, index) for waiting ones, in the page's direction."""
+    first, stretches = campaign.first_message_id, campaign.stretches
+    order = reversed(indexes) if descending else indexes
+    if handled:
+        return ((handled_at(stretches, index), first + index, place, index) for index in order)
     return ((first + index, place, index) for index in order)
 
 
