@@ -102,7 +102,7 @@ class _Orders:
         self.recipients = recipients
         self.by_number: array | None = None  # indexes in (number, index) order
         self.by_reference: array | None = None  # indexes with a str reference, in (reference, index) order
-        self.by_fate: tuple[array, array] | None = None  # indexes RCS reaches, and the others, each in order
+        self.by_fate: tuple[array, array] | None = None  # indexes delivered once handled, the others
 
 
 _ORDERS: dict[int, _Orders] = {}
@@ -144,14 +144,18 @@ def referring(recipients: Recipients, reference: str) -> Sequence[int]:
     return spots[start:bisect_right(spots, reference, lo=start, key=at)]
 
 
+def delivered_once_handled(recipients: Recipients, index: int) -> bool:
+    return recipients.outcome(index) in rules.DELIVERED_STATUSES
+
+
 def by_fate(recipients: Recipients) -> tuple[Sequence[int], Sequence[int]]:
-    """Its recipients' indexes, in order, split by fate: those RCS reaches (their message is delivered
-    once handled), and the others."""
+    """Its recipients' indexes, in order, split by fate: those whose message is delivered once handled,
+    and the others."""
     orders = _orders(recipients)
     if orders.by_fate is None:
-        reached = recipients.rcs
-        orders.by_fate = (array("i", (i for i, yes in enumerate(reached) if yes)),
-                          array("i", (i for i, yes in enumerate(reached) if not yes)))
+        fates = [delivered_once_handled(recipients, i) for i in range(len(recipients))]
+        orders.by_fate = (array("i", (i for i, yes in enumerate(fates) if yes)),
+                          array("i", (i for i, yes in enumerate(fates) if not yes)))
     return orders.by_fate
 
 

@@ -547,10 +547,8 @@ class BsgBackend(Store):
         each sending stretch after the one before, so its messages of each kind are in that order by
         index already (messages.by_fate splits them once per recipients); merging the campaigns' runs,
         kind after kind, gives the whole order, and only the first offset + limit are walked."""
-        waiting: list[Iterator[tuple[Any, ...]]] = []
-        missed: list[Iterator[tuple[Any, ...]]] = []
-        reached: list[Iterator[tuple[Any, ...]]] = []
-        sizes = {"waiting": 0, "missed": 0, "reached": 0}
+        runs: dict[str, list[Iterator[tuple[Any, ...]]]] = {kind: [] for kind in _FATES}
+        sizes = dict.fromkeys(_FATES, 0)
         for place, campaign in enumerate(chosen):
             recipients, handled = campaign.recipients, campaign.handled
             if reference is None:
@@ -558,24 +556,24 @@ class BsgBackend(Store):
                 kinds = {"reached": yes[:bisect_left(yes, handled)], "missed": no[:bisect_left(no, handled)],
                          "waiting": range(handled, len(recipients))}
             else:
-                picked = messages.referring(recipients, reference)  # in index order
-                kinds = {"reached": [i for i in picked if i < handled and recipients.rcs[i]],
-                         "missed": [i for i in picked if i < handled and not recipients.rcs[i]],
-                         "waiting": [i for i in picked if i >= handled]}
+                kinds = {kind: [] for kind in _FATES}
+                for index in messages.referring(recipients, reference):  # in index order
+                    kind = ("waiting" if index >= handled else "reached"
+                            if messages.delivered_once_handled(recipients, index) else "missed")
+                    kinds[kind].append(index)
             tie = -place if descending else place
-            for kind, runs in (("waiting", waiting), ("missed", missed), ("reached", reached)):
-                indexes = kinds[kind]
+            for kind, indexes in kinds.items():
                 if indexes:
                     sizes[kind] += len(indexes)
-                    runs.append(_fate_run(campaign, tie, indexes, kind != "waiting", descending))
-        order = [("waiting", waiting), ("missed", missed), ("reached", reached)]
+                    runs[kind].append(_fate_run(campaign, tie, indexes, kind != "waiting", descending))
         page: list[dict[str, Any]] = []
         skip = offset
-        for kind, runs in reversed(order) if descending else order:
+        for kind in reversed(_FATES) if descending else _FATES:
             if skip >= sizes[kind]:
                 skip -= sizes[kind]
                 continue
-            for item in itertools.islice(heapq.merge(*runs, reverse=descending), skip, skip + limit - len(page)):
+            merged = heapq.merge(*runs[kind], reverse=descending)
+            for item in itertools.islice(merged, skip, skip + limit - len(page)):
                 page.append(messages.message(chosen[abs(item[-2])], item[-1]).render())
             skip = 0
             if len(page) >= limit:
@@ -610,6 +608,9 @@ def _run(campaign: Campaign, place: int, indexes: Sequence[int], by_phone: bool,
         numbers = campaign.recipients.numbers
         return ((numbers[index], first + index, place, index) for index in order)
     return ((first + index, place, index) for index in order)
+
+
+_FATES = ("waiting", "missed", "reached")  # the delivered order's kinds of message, first to last
 
 
 def _fate_run(campaign: Campaign, place: int, indexes: Sequence[int], handled: bool,
