@@ -113,6 +113,9 @@ AT_SCALE: tuple[tuple[str, str, str, str, Callable[[int], Entities]], ...] = (
     ("loop-messaging list", "loop-messaging", "GET", "/loop-messaging/v1/messaging/campaigns?brand_id=brand_bench",
      messaging_campaigns),
     ("bsg list (page of 50)", "bsg", "GET", "/bsg/api/campaigns?filter[type]=rcs&page[limit]=50", bsg_campaigns),
+    # By status, which the clock moves: no index orders it; the window's campaigns are picked from (issue 17).
+    ("bsg list by status (page of 50)", "bsg", "GET",
+     "/bsg/api/campaigns?filter[type]=rcs&page[limit]=50&sort=status", bsg_campaigns),
     # One small brand among them (the fixtures' brand_acme): served from the index by brand, a tenant's
     # first such call too (the shared index already holds its clocked campaigns: docs/performance.md).
     ("loop-messaging list of a 5-campaign brand, first call", "loop-messaging", "GET",

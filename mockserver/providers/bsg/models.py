@@ -381,13 +381,32 @@ class BsgBackend(Store):
         if field is None and sort in LIST_INDEXES:  # neither filter nor order moves with the clock
             page, total = self._indexed_page(kind, since, until, sort, descending, offset, limit)
             return page, {"page": {"total": total, "limit": limit, "offset": offset}}
-        found = [c for c in self.campaigns
-                 if c.message_type == kind and since <= rules.parse_date(c.created_at) <= until
-                 and (field is None or value in str(getattr(c, field)).lower())]
-        key = rules.SORT_KEYS[query.get("sort", "id")]
-        found.sort(key=lambda c: (getattr(c, key), c.id), reverse=query.get("way", "asc") == "desc")
-        offset, limit = query.get("page[offset]", 0), query.get("page[limit]", 50)
-        return found[offset:offset + limit], {"page": {"total": len(found), "limit": limit, "offset": offset}}
+        page, total = self._scanned_page(kind, since, until, field, value, sort, descending, offset, limit)
+        return page, {"page": {"total": total, "limit": limit, "offset": offset}}
+
+    def _window_span(self, kind: str, since: datetime, until: datetime) -> tuple[str, str, int, int]:
+        """The window's dates as the index of (type, date) holds them, and where its campaigns are in it."""
+        # Whole seconds, as the dates are written: a window starting within a second starts at the next.
+        low = rules.render_date(since if not since.microsecond else since.replace(microsecond=0) + timedelta(seconds=1))
+        high = rules.render_date(until)
+        start, end = self.campaigns.indexes["window"].between((kind, low), (kind, high + "\x00"))
+        return low, high, start, max(start, end)  # a window ending before it starts holds none
+
+    def _scanned_page(self, kind: str, since: datetime, until: datetime, field: str | None, value: str,
+                      sort: str, descending: bool, offset: int, limit: int) -> tuple[list[Campaign], int]:
+        """A page no index orders (by status, which the clock moves) or filters (a search): the window's
+        campaigns from the index of (type, date), the few the clock moves brought up to it first, then
+        the page picked out without sorting the rest."""
+        entities = self.campaigns.entities
+        for entity_id in list(self.campaigns.indexes["messaging"].ids):
+            self.campaigns.read(entity_id)
+        _, _, start, end = self._window_span(kind, since, until)
+        found = [entities.get(entity_id) for _, entity_id in self.campaigns.indexes["window"].pairs[start:end]]
+        if field is not None:
+            found = [campaign for campaign in found if value in str(getattr(campaign, field)).lower()]
+        key = rules.SORT_KEYS[sort]
+        pick = heapq.nlargest if descending else heapq.nsmallest  # the keys end with the id: no ties
+        return pick(offset + limit, found, key=lambda c: (getattr(c, key), c.id))[offset:], len(found)
 
     def _indexed_page(self, kind: str, since: datetime, until: datetime, sort: str, descending: bool,
                       offset: int, limit: int) -> tuple[list[Campaign], int]:
@@ -395,15 +414,11 @@ class BsgBackend(Store):
         walking the sort key's index and keeping what falls in the window, or, when the window holds few
         of the campaigns, by sorting just those. Only the page is brought up to the clock."""
         entities, indexes = self.campaigns.entities, self.campaigns.indexes
-        # Whole seconds, as the dates are written: a window starting within a second starts at the next.
-        low = rules.render_date(since if not since.microsecond else since.replace(microsecond=0) + timedelta(seconds=1))
-        high = rules.render_date(until)
-        window = indexes["window"]
-        start, end = window.between((kind, low), (kind, high + "\x00"))
-        total, wanted = max(end - start, 0), offset + limit  # a window ending before it starts holds none
+        low, high, start, end = self._window_span(kind, since, until)
+        total, wanted = end - start, offset + limit
         key = rules.SORT_KEYS[sort]
         if total * 8 <= len(entities) or total <= 4 * wanted:
-            found = [entities.get(entity_id) for _, entity_id in window.pairs[start:end]]
+            found = [entities.get(entity_id) for _, entity_id in indexes["window"].pairs[start:end]]
             found.sort(key=lambda c: (getattr(c, key), c.id), reverse=descending)
             page = found[offset:wanted]
         else:
