@@ -254,13 +254,15 @@ class Contract:
         self.error_schema = self.schema(document["x-error-schema"])
         # Templates without parameters win over ones with (/campaigns/export before /campaigns/{id}).
         self._routes = sorted(operations, key=lambda op: (op.path.count("{"), op.path))
-        # Routing by index, not by a scan of every operation: a parameter never spans a "/", so a path
-        # can only match the templates with as many segments (each list keeps the order above).
+        # Routing by index, not by a scan of every operation: a path without parameters is found by a
+        # lookup; a parameter never spans a "/", so any other path can only match the templates with as
+        # many segments (each list keeps the order above).
         self._by_segments: dict[int, list[Operation]] = {}
-        self._literal: dict[str, list[Operation]] = {}  # a path without parameters: found by a lookup
+        self._literal: dict[str, list[Operation]] = {}
         for op in self._routes:
-            self._by_segments.setdefault(op.path.count("/"), []).append(op)
-            if "{" not in op.path:
+            if "{" in op.path:
+                self._by_segments.setdefault(op.path.count("/"), []).append(op)
+            else:
                 self._literal.setdefault(op.path, []).append(op)
 
     def schema(self, schema: dict[str, Any] | str) -> Schema:
@@ -297,7 +299,7 @@ class Contract:
         regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]*)", re.escape(path))
         return Operation(
             operation_id=spec["operationId"], method=method.upper(), path=path,
-            pattern=re.compile(f"^{regex}$"), parameters=tuple(parameters), body=body,
+            pattern=re.compile(regex), parameters=tuple(parameters), body=body,
             body_required=body_required, responses=responses, descriptions=descriptions,
             secured=bool(spec["security"]) if "security" in spec else secured_by_default)
 
@@ -310,14 +312,13 @@ class Contract:
                     return Match(op, {})
             allowed = [op.method for op in literal_ops]
             return self.match("GET", path) if method == "HEAD" and "GET" in allowed else allowed
-        allowed, literal = [], False
-        for op in self._by_segments.get(path.count("/"), ()):  # literal paths first
-            found = op.pattern.match(path)
-            if found is None or (literal and found.groupdict()):
-                continue  # a literal path (/campaigns/price) is never a template's (/campaigns/{id})
+        allowed = []
+        for op in self._by_segments.get(path.count("/"), ()):
+            found = op.pattern.fullmatch(path)  # the whole path: "/campaigns/1\n" names no campaign
+            if found is None:
+                continue
             if op.method == method:
                 return Match(op, found.groupdict())
-            literal = literal or not found.groupdict()
             allowed.append(op.method)
         if method == "HEAD" and "GET" in allowed:
             return self.match("GET", path)
