@@ -85,6 +85,7 @@ def test_windows_use_the_day_entry_or_the_default_and_skip_bad_days():
     closed = progress.windows(["Tue"], {"Tue": {"start": "18:00", "end": "09:00"},
                                         "default": {"start": "09:00", "end": "10:00"}})
     assert closed == {}
+    assert progress.windows(["Mon"], {"default": {"start": "09:00\n", "end": "18:00"}}) == {}  # not a time
 
 
 def test_planner_sends_only_inside_its_windows():

@@ -182,6 +182,8 @@ ADDRESSES = [
     ("sms", "+1234567890123456", False),  # at most 15 digits
     ("sms", "+1 555 0100", False),
     ("sms", "ann@example.com", False),
+    ("email", "ann@example.com\n", False),  # the whole text is the address
+    ("sms", "+15550100\n", False),
     ("push", "anything at all", True),
     ("in_app", "usr_1", True),
 ]

@@ -70,11 +70,11 @@ def multistep(start: datetime, step_size: int, step_delay: int, max_sms: int, ma
     return reason
 
 
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
 
 
 def minute_of_day(text: object) -> int | None:
-    found = _TIME.match(text) if isinstance(text, str) else None
+    found = _TIME.fullmatch(text) if isinstance(text, str) else None
     if found is None:
         return None
     hours, minutes = int(found[1]), int(found[2])

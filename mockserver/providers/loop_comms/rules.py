@@ -38,14 +38,14 @@ CANCEL_REFUSED = (409, "conflict", "Campaign cannot be cancelled once it is {sta
 
 # ASSUMPTION: a campaign's channel decides which recipients can be delivered; the platform's one-off
 # message API lists email | sms | push | in_app. Others (push, in_app, anything else) always deliver.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_E164 = re.compile(r"\+[1-9]\d{1,14}")
 ADDRESS_RULES = {"email": _EMAIL, "sms": _E164}
 
 
 def deliverable(channel: str, recipient: str) -> bool:
     rule = ADDRESS_RULES.get(channel)
-    return rule is None or bool(rule.match(recipient))
+    return rule is None or rule.fullmatch(recipient) is not None
 
 
 def outcomes(channel: str, recipients: list[dict[str, str]]) -> list[bool]:
@@ -54,7 +54,7 @@ def outcomes(channel: str, recipients: list[dict[str, str]]) -> list[bool]:
     rule = ADDRESS_RULES.get(channel)
     if rule is None:
         return [True] * len(recipients)
-    match = rule.match
+    match = rule.fullmatch  # the whole address: `$` would let a final newline through
     return [match(r["recipient"]) is not None for r in recipients]
 
 
