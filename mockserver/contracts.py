@@ -21,7 +21,7 @@ from mockserver.errors import Problem
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 
 _RFC3339 = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$", re.ASCII)
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII)
 
 FORMATS = FormatChecker(formats=())
 
@@ -38,7 +38,7 @@ def _is_date_time(value: object) -> bool:
         return not isinstance(value, str) or _is_date_time(str(value))
     if value in _VALID_TIMES:
         return True
-    if not _RFC3339.match(value):
+    if not _RFC3339.fullmatch(value):
         return False
     datetime.fromisoformat(value.upper().replace("Z", "+00:00"))  # rejects month 13, hour 25, ...
     if len(_VALID_TIMES) >= _VALID_TIMES_MAX:
